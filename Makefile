@@ -1,0 +1,36 @@
+# ereje: a thin front for CMake and CTest. Every target first runs the
+# bootstrap, which installs missing Debian packages (quiet when all are
+# there). The binary is build/ereje.
+BUILD := build
+ASAN  := build-asan
+JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all bootstrap build asan test run bench clean
+
+all: build
+
+bootstrap:
+	@sh scripts/bootstrap.sh
+
+build: bootstrap
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+# The same code built with AddressSanitizer and UBSan; `make test` runs
+# the unit and case tests under it too.
+asan: bootstrap
+	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DEJ_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN) -j$(JOBS)
+
+test: build asan
+	ctest --test-dir $(BUILD) --output-on-failure
+	ctest --test-dir $(ASAN) --output-on-failure
+
+run: build
+	@sh scripts/run.sh
+
+bench: build
+	@$(BUILD)/bench/ereje-bench $(BUILD)/bench.json
+
+clean: bootstrap
+	rm -rf $(BUILD) $(ASAN)

@@ -1,0 +1,92 @@
+/* cli_io.c: file reading and messages for the CLI. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_err(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("ereje: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+enum ej_err cli_read_file(const char *path, size_t max, char **out,
+                          size_t *out_len)
+{
+    enum ej_err rc = EJ_IO;
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    if (!f)
+        return EJ_IO;
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 64 * 1024;
+            if (ncap > max + 1)
+                ncap = max + 1;
+            if (ncap <= len) {
+                rc = EJ_TOO_BIG;
+                goto out;
+            }
+            char *nb = realloc(buf, ncap + 1);
+            if (!nb) {
+                rc = EJ_NOMEM;
+                goto out;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (len > max) {
+            rc = EJ_TOO_BIG;
+            goto out;
+        }
+        if (n == 0) {
+            if (ferror(f))
+                goto out;
+            break;
+        }
+    }
+    buf[len] = '\0';
+    rc = EJ_OK;
+out:
+    if (!is_stdin) {
+        int e = errno;
+        fclose(f);
+        errno = e;
+    }
+    if (rc != EJ_OK) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *out_len = len;
+    return EJ_OK;
+}
+
+const char *cli_opt(int argc, char **argv, int *i, const char *name,
+                    bool *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}

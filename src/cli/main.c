@@ -1,0 +1,134 @@
+/* main.c: the ereje command: global options and the subcommand table. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct cli_cmd commands[] = {
+    {"policy", cmd_policy, "check and list policy packs", cmd_policy_usage},
+    {"idnum", cmd_idnum, "validate and parse IIN/BIN numbers",
+     cmd_idnum_usage},
+    {"deadline", cmd_deadline, "compute a legal deadline",
+     cmd_deadline_usage},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: ereje [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+            "\n"
+            "ereje applies Kazakhstan's online-platform law (Law 18-VIII and "
+            "the 2025 draft)\nas versioned policy packs: rules are data, "
+            "drafts run in shadow mode.\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f,
+            "\n"
+            "Global options (anywhere on the line):\n"
+            "  --policy-dir DIR    load every *.yaml under DIR (default: "
+            "$EREJE_POLICY_DIR,\n"
+            "                      else %s)\n"
+            "  --policy-file FILE  load FILE instead of the directory "
+            "(repeatable)\n"
+            "  --enforce-drafts    switch every draft rule that is not off "
+            "to enforce\n"
+            "  -h, --help          this help; 'ereje COMMAND --help' for a "
+            "command\n"
+            "  --version           print the version\n"
+            "\n"
+            "Time zones are read from $TZDIR, else /usr/share/zoneinfo.\n"
+            "\n"
+            "Exit status: 0 success; 1 the command found what it reports; "
+            "2 usage error\nor malformed input (pack, number, date, "
+            "duration); 3 environment error\n(unreadable file, out of "
+            "memory).\n",
+            EJ_DEFAULT_POLICY_DIR);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_ctx ctx = {0};
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    int nrest = 0;
+
+    if (!rest)
+        return EXIT_ENV;
+    ctx.policy_dir = getenv("EREJE_POLICY_DIR");
+    if (!ctx.policy_dir || !*ctx.policy_dir)
+        ctx.policy_dir = EJ_DEFAULT_POLICY_DIR;
+    ctx.tzdir = getenv("TZDIR");
+    if (!ctx.tzdir || !*ctx.tzdir)
+        ctx.tzdir = "/usr/share/zoneinfo";
+
+    bool help = false;
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < argc)
+                rest[nrest++] = argv[i++];
+            break;
+        } else if (strcmp(argv[i], "--enforce-drafts") == 0) {
+            ctx.enforce_drafts = true;
+        } else if ((v = cli_opt(argc, argv, &i, "--policy-dir", &missing))) {
+            ctx.policy_dir = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--policy-file",
+                                &missing))) {
+            if (ctx.n_policy_files == CLI_MAX_POLICY_FILES) {
+                cli_err("at most %d --policy-file options",
+                        CLI_MAX_POLICY_FILES);
+                free(rest);
+                return EXIT_BADINPUT;
+            }
+            ctx.policy_files[ctx.n_policy_files++] = v;
+        } else if (missing) {
+            cli_err("%s needs a value", argv[i]);
+            free(rest);
+            return EXIT_BADINPUT;
+        } else if (strcmp(argv[i], "--version") == 0 && nrest == 0) {
+            printf("ereje %s\n", EJ_VERSION_STRING);
+            free(rest);
+            return EXIT_OK;
+        } else if ((strcmp(argv[i], "--help") == 0 ||
+                    strcmp(argv[i], "-h") == 0) &&
+                   nrest == 0) {
+            help = true;
+        } else {
+            rest[nrest++] = argv[i];
+        }
+    }
+
+    int status = EXIT_BADINPUT;
+    if (nrest == 0) {
+        usage(help ? stdout : stderr);
+        status = help ? EXIT_OK : EXIT_BADINPUT;
+        goto out;
+    }
+    for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
+        if (strcmp(rest[0], commands[c].name) != 0)
+            continue;
+        if (help) {
+            fputs(commands[c].usage, stdout);
+            status = EXIT_OK;
+            goto out;
+        }
+        for (int i = 1; i < nrest; i++)
+            if (strcmp(rest[i], "--help") == 0 || strcmp(rest[i], "-h") == 0) {
+                fputs(commands[c].usage, stdout);
+                status = EXIT_OK;
+                goto out;
+            }
+        status = commands[c].run(&ctx, nrest, rest);
+        if (fflush(stdout) != 0 && status == EXIT_OK) {
+            cli_err("error writing output");
+            status = EXIT_ENV;
+        }
+        goto out;
+    }
+    cli_err("unknown command '%s' (see: ereje --help)", rest[0]);
+out:
+    free(rest);
+    return status;
+}
