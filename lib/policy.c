@@ -30,6 +30,7 @@ void ej_policy_free(struct ej_policy *p)
     ej__free(p->tzs);
     ej__free(p->diags);
     ej__free(p->packs);
+    ej__free(p->bad_packs);
     ej__free(p->tables);
     ej__arena_free(&p->arena);
     ej__free(p);
@@ -139,16 +140,17 @@ const struct ej_calendar *ej_policy_calendar(const struct ej_policy *p,
     return NULL;
 }
 
-enum ej_err ej_policy_resolve(struct ej_policy *p)
+static void resolve_pack(struct ej_policy *p, struct ej_pack *k)
 {
-    for (size_t i = 0; i < p->n_packs; i++) {
-        struct ej_pack *k = p->packs[i];
+    if (k->calendar_id) {
         k->calendar = ej_policy_calendar(p, k->calendar_id);
         if (!k->calendar)
             ej__policy_diagf(p, k->file, k->calendar_pos,
                              "pack '%s' names calendar '%s', which no loaded "
                              "tables file defines",
-                             k->id, k->calendar_id);
+                             k->id ? k->id : "?", k->calendar_id);
+    }
+    if (k->mci_id) {
         k->mci = NULL;
         for (size_t t = 0; t < p->n_tables; t++)
             if (strcmp(p->tables[t]->id, k->mci_id) == 0)
@@ -157,13 +159,21 @@ enum ej_err ej_policy_resolve(struct ej_policy *p)
             ej__policy_diagf(p, k->file, k->mci_pos,
                              "pack '%s' names MCI table '%s', which no loaded "
                              "tables file defines",
-                             k->id, k->mci_id);
+                             k->id ? k->id : "?", k->mci_id);
         else if (k->mci->n_mci == 0)
             ej__policy_diagf(p, k->file, k->mci_pos,
                              "tables '%s' named as the MCI table of pack "
                              "'%s' has no 'mci' rows",
-                             k->mci_id, k->id);
+                             k->mci_id, k->id ? k->id : "?");
     }
+}
+
+enum ej_err ej_policy_resolve(struct ej_policy *p)
+{
+    for (size_t i = 0; i < p->n_packs; i++)
+        resolve_pack(p, p->packs[i]);
+    for (size_t i = 0; i < p->n_bad_packs; i++)
+        resolve_pack(p, p->bad_packs[i]);
     return p->n_diags || p->dropped ? EJ_PACK_INVALID : EJ_OK;
 }
 

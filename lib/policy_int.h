@@ -72,6 +72,8 @@ struct ej_policy {
     struct ej__arena arena;
     struct ej_pack **packs;
     size_t n_packs;
+    struct ej_pack **bad_packs; /* had errors: only checked, never used */
+    size_t n_bad_packs;
     struct ej__tables **tables;
     size_t n_tables;
     struct ej_calendar **calendars;

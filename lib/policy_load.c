@@ -810,15 +810,18 @@ static void load_pack(struct ld *l, yaml_node_t *pn, yaml_node_t *rn)
         if (r)
             load_rule(l, r, k, &k->rules[i]);
     }
-    /* A pack with any error is not added: nothing half-valid is used. */
-    if (l->errors == 0 && k->id && k->version && k->time_zone &&
-        k->calendar_id && k->mci_id) {
-        enum ej_err rc = ej__policy_push((void ***)&l->p->packs,
-                                         &l->p->n_packs, k,
-                                         EJ__POLICY_MAX_PACKS);
-        if (rc != EJ_OK)
-            DIAG(l, pn, "too many packs (at most %d)", EJ__POLICY_MAX_PACKS);
-    }
+    /* A pack with any error is not used: nothing half-valid decides.
+     * It is still kept aside so that resolve can report its references. */
+    bool good = l->errors == 0 && k->id && k->version && k->time_zone &&
+                k->calendar_id && k->mci_id;
+    enum ej_err rc = good ? ej__policy_push((void ***)&l->p->packs,
+                                            &l->p->n_packs, k,
+                                            EJ__POLICY_MAX_PACKS)
+                          : ej__policy_push((void ***)&l->p->bad_packs,
+                                            &l->p->n_bad_packs, k,
+                                            EJ__POLICY_MAX_PACKS);
+    if (rc != EJ_OK)
+        DIAG(l, pn, "too many packs (at most %d)", EJ__POLICY_MAX_PACKS);
 }
 
 /* --- tables --------------------------------------------------------------- */
@@ -858,8 +861,9 @@ static void load_mci(struct ld *l, yaml_node_t *n, struct ej__tables *t)
             size_t nc;
             citations(l, f[2].value, &c, &nc);
         }
-        if (!int_value(l, f[0].value, "year", 1992, 2200, &year) ||
-            !int_value(l, f[1].value, "kzt", 1, 10000000, &kzt))
+        bool ok_year = int_value(l, f[0].value, "year", 1992, 2200, &year);
+        bool ok_kzt = int_value(l, f[1].value, "kzt", 1, 10000000, &kzt);
+        if (!ok_year || !ok_kzt)
             continue;
         for (size_t j = 0; j < t->n_mci; j++)
             if (t->mci[j].year == year)
@@ -917,12 +921,14 @@ static void load_calendar(struct ld *l, yaml_node_t *n)
     }
     if (mask == 0xFEu) {
         DIAG(l, f[2].value, "a week with no working day");
-        have = false;
+        mask = 0;
     }
     struct ej_calendar *cal = NULL;
-    if (!have || !id || l->errors != before)
+    /* Days are checked even when the header had errors, so that one run
+     * reports them all; the calendar is kept only when nothing failed. */
+    if (!have)
         return;
-    if (ej_calendar_new(id, from, to, mask, &cal) != EJ_OK) {
+    if (ej_calendar_new(id ? id : "?", from, to, mask, &cal) != EJ_OK) {
         l->oom = true;
         return;
     }
@@ -967,11 +973,11 @@ static void load_calendar(struct ld *l, yaml_node_t *n)
         else if (rc != EJ_OK)
             DIAG(l, df[0].value, "%s", ej_strerror(rc));
     }
-    if (l->errors == before &&
+    if (l->errors == before && id &&
         ej__policy_push((void ***)&l->p->calendars, &l->p->n_calendars, cal,
                         EJ__POLICY_MAX_CALENDARS) == EJ_OK)
         cal = NULL;
-    else if (l->errors == before)
+    else if (l->errors == before && id)
         DIAG(l, n, "too many calendars (at most %d)",
              EJ__POLICY_MAX_CALENDARS);
 out:

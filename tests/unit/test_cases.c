@@ -1,0 +1,328 @@
+/* test_cases.c: runs the data-driven case files under tests/cases/.
+ *
+ *   idnum/ *.tsv     input, valid, kind, error, birth_date, sex,
+ *                    registered, entity_type, branch_type ('-' = empty)
+ *   deadline/ *.tsv  from, add, calendar, due (UTC or an error code),
+ *                    last_day, moved; calendars from the shipped tables
+ *                    and deadline/ *.yaml
+ *   pack/ *.yaml     a policy file with '# expect: LINE:COL: text' lines;
+ *                    loading it (with the shipped tables) must give exactly
+ *                    those diagnostics; '# expect: none' for a valid file.
+ * Every row failing is reported with its file and line before the test
+ * fails, so one run shows all broken cases.
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FIELDS 12
+#define MAX_FILES 64
+
+static int failures;
+
+#define CASE_FAIL(file, line, ...)                             \
+    do {                                                       \
+        fprintf(stderr, "%s:%d: ", file, line);                \
+        fprintf(stderr, __VA_ARGS__);                          \
+        fputc('\n', stderr);                                   \
+        failures++;                                            \
+    } while (0)
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted paths of files in dir ending with suffix; returns the count. */
+static size_t list_dir(const char *dir, const char *suffix,
+                       char *out[MAX_FILES])
+{
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    if (!d)
+        fail_msg("cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d)) && n < MAX_FILES) {
+        size_t l = strlen(e->d_name), sl = strlen(suffix);
+        if (l > sl && strcmp(e->d_name + l - sl, suffix) == 0) {
+            size_t sz = strlen(dir) + l + 2;
+            out[n] = malloc(sz);
+            assert_non_null(out[n]);
+            snprintf(out[n], sz, "%s/%s", dir, e->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(out, n, sizeof *out, cmp_str);
+    return n;
+}
+
+/* Split a TSV line in place. */
+static int split(char *line, char *f[MAX_FIELDS])
+{
+    int n = 0;
+    char *s = line;
+    line[strcspn(line, "\r\n")] = '\0';
+    while (n < MAX_FIELDS) {
+        f[n++] = s;
+        char *t = strchr(s, '\t');
+        if (!t)
+            break;
+        *t = '\0';
+        s = t + 1;
+    }
+    return n;
+}
+
+static bool dash(const char *s) { return strcmp(s, "-") == 0; }
+
+/* Calls fn for every data row of every TSV in dir; returns rows seen. */
+static int each_row(const char *dir, int want_fields,
+                     void (*fn)(const char *file, int line, char **f,
+                                void *ctx),
+                     void *ctx)
+{
+    char *files[MAX_FILES];
+    size_t nf = list_dir(dir, ".tsv", files);
+    int rows = 0;
+    for (size_t i = 0; i < nf; i++) {
+        FILE *fp = fopen(files[i], "r");
+        char line[1024];
+        int ln = 0;
+        assert_non_null(fp);
+        while (fgets(line, sizeof line, fp)) {
+            ln++;
+            if (line[0] == '#' || line[0] == '\n' || line[0] == '\0')
+                continue;
+            char *f[MAX_FIELDS];
+            int n = split(line, f);
+            if (n != want_fields) {
+                CASE_FAIL(files[i], ln, "%d fields, want %d", n, want_fields);
+                continue;
+            }
+            fn(files[i], ln, f, ctx);
+            rows++;
+        }
+        fclose(fp);
+        free(files[i]);
+    }
+    return rows;
+}
+
+/* --- idnum ------------------------------------------------------------- */
+
+static void idnum_row(const char *file, int ln, char **f, void *ctx)
+{
+    (void)ctx;
+    struct ej_idnum id;
+    enum ej_idnum_kind kind;
+    enum ej_err rc = ej_idnum_parse(f[0], strlen(f[0]), &id, &kind);
+    bool valid = strcmp(f[1], "1") == 0;
+    const char *kn = ej_idnum_kind_name(rc == EJ_OK ? id.kind : kind);
+    if ((rc == EJ_OK) != valid)
+        CASE_FAIL(file, ln, "%s: valid=%d, want %s (%s)", f[0], rc == EJ_OK,
+                  f[1], ej_errname(rc));
+    if (strcmp(kn ? kn : "-", f[2]) != 0)
+        CASE_FAIL(file, ln, "%s: kind %s, want %s", f[0], kn ? kn : "-",
+                  f[2]);
+    if (rc != EJ_OK) {
+        if (strcmp(ej_errname(rc), f[3]) != 0)
+            CASE_FAIL(file, ln, "%s: error %s, want %s", f[0], ej_errname(rc),
+                      f[3]);
+        return;
+    }
+    if (!dash(f[3]))
+        CASE_FAIL(file, ln, "%s: valid, but the case expects %s", f[0], f[3]);
+    char buf[32];
+    if (id.kind == EJ_IDNUM_IIN) {
+        ej_date_format(id.birth_date, buf);
+        if (strcmp(buf, f[4]) != 0)
+            CASE_FAIL(file, ln, "%s: birth_date %s, want %s", f[0], buf, f[4]);
+        const char *sex = id.sex == EJ_SEX_MALE ? "male" : "female";
+        if (strcmp(sex, f[5]) != 0)
+            CASE_FAIL(file, ln, "%s: sex %s, want %s", f[0], sex, f[5]);
+    } else {
+        snprintf(buf, sizeof buf, "%04d-%02d", id.reg_year, id.reg_month);
+        if (strcmp(buf, f[6]) != 0)
+            CASE_FAIL(file, ln, "%s: registered %s, want %s", f[0], buf, f[6]);
+        if (strcmp(ej_bin_entity_name(id.entity), f[7]) != 0)
+            CASE_FAIL(file, ln, "%s: entity %s, want %s", f[0],
+                      ej_bin_entity_name(id.entity), f[7]);
+        if (strcmp(ej_bin_branch_name(id.branch), f[8]) != 0)
+            CASE_FAIL(file, ln, "%s: branch %s, want %s", f[0],
+                      ej_bin_branch_name(id.branch), f[8]);
+    }
+}
+
+static void idnum_cases(void **state)
+{
+    (void)state;
+    failures = 0;
+    int rows = each_row(EJ_SOURCE_DIR "/tests/cases/idnum", 9, idnum_row,
+                        NULL);
+    fprintf(stderr, "idnum: %d cases\n", rows);
+    assert_true(rows >= 50);
+    assert_int_equal(failures, 0);
+}
+
+/* --- deadlines ---------------------------------------------------------- */
+
+struct dl_ctx {
+    struct ej_policy *p;
+    const struct ej_tz *tz;
+};
+
+static void deadline_row(const char *file, int ln, char **f, void *vctx)
+{
+    struct dl_ctx *c = vctx;
+    int64_t from;
+    struct ej_duration dur;
+    struct ej_deadline dl;
+    enum ej_err rc = ej_instant_parse(f[0], strlen(f[0]), &from, NULL);
+    if (rc != EJ_OK) {
+        CASE_FAIL(file, ln, "from '%s': %s", f[0], ej_errname(rc));
+        return;
+    }
+    rc = ej_duration_parse(f[1], strlen(f[1]), &dur);
+    if (rc != EJ_OK) {
+        CASE_FAIL(file, ln, "add '%s': %s", f[1], ej_errname(rc));
+        return;
+    }
+    const struct ej_calendar *cal = ej_policy_calendar(c->p, f[2]);
+    if (!cal) {
+        CASE_FAIL(file, ln, "no calendar '%s'", f[2]);
+        return;
+    }
+    rc = ej_deadline_compute(from, dur, c->tz, cal, &dl);
+    if (rc != EJ_OK) {
+        if (strcmp(ej_errname(rc), f[3]) != 0)
+            CASE_FAIL(file, ln, "%s + %s: error %s, want %s", f[0], f[1],
+                      ej_errname(rc), f[3]);
+        return;
+    }
+    char due[EJ_INSTANT_TEXT_MAX], last[EJ_DATE_TEXT_MAX] = "-";
+    ej_instant_format(dl.due_ms, 0, due);
+    if (dl.has_last_day)
+        ej_date_format(dl.last_day, last);
+    const char *moved = dur.unit == EJ_DUR_DAYS ? (dl.moved ? "1" : "0") : "-";
+    if (strcmp(due, f[3]) != 0 || strcmp(last, f[4]) != 0 ||
+        strcmp(moved, f[5]) != 0)
+        CASE_FAIL(file, ln, "%s + %s: due %s last %s moved %s, want %s %s %s",
+                  f[0], f[1], due, last, moved, f[3], f[4], f[5]);
+}
+
+static void deadline_cases(void **state)
+{
+    (void)state;
+    char *extra[MAX_FILES];
+    size_t n = list_dir(EJ_SOURCE_DIR "/tests/cases/deadline", ".yaml", extra);
+    struct dl_ctx c;
+    c.p = tu_policy((const char *const *)extra, n);
+    c.tz = ej_policy_tz(c.p, "Asia/Almaty");
+    failures = 0;
+    int rows = each_row(EJ_SOURCE_DIR "/tests/cases/deadline", 6,
+                        deadline_row, &c);
+    fprintf(stderr, "deadline: %d cases\n", rows);
+    assert_true(rows >= 30);
+    assert_int_equal(failures, 0);
+    for (size_t i = 0; i < n; i++)
+        free(extra[i]);
+    ej_policy_free(c.p);
+}
+
+/* --- pack validation ---------------------------------------------------- */
+
+static void pack_case(const char *path)
+{
+    size_t len;
+    char *buf = tu_read(path, &len);
+    char *tables = tu_read(EJ_SOURCE_DIR "/policies/kz/tables.yaml", NULL);
+    struct ej_policy *p;
+    assert_int_equal(ej_policy_new(&p), EJ_OK);
+    assert_int_equal(ej_policy_add_yaml(p, "tables.yaml", tables,
+                                        strlen(tables)),
+                     EJ_OK);
+    ej_policy_add_yaml(p, "case.yaml", buf, len);
+    ej_policy_resolve(p);
+
+    size_t expected = 0;
+    bool none = false;
+    int ln = 0;
+    for (char *s = buf; *s;) {
+        char *nl = strchr(s, '\n');
+        size_t l = nl ? (size_t)(nl - s) : strlen(s);
+        ln++;
+        static const char tag[] = "# expect: ";
+        if (l > sizeof tag - 1 && strncmp(s, tag, sizeof tag - 1) == 0) {
+            char want[512];
+            size_t wl = l - (sizeof tag - 1);
+            if (wl >= sizeof want)
+                wl = sizeof want - 1;
+            memcpy(want, s + sizeof tag - 1, wl);
+            want[wl] = '\0';
+            if (strcmp(want, "none") == 0) {
+                none = true;
+            } else {
+                /* "LINE:COL: text": match the position exactly and the text
+                 * as a substring. */
+                char *colon2 = strstr(want, ": ");
+                bool found = false;
+                if (colon2) {
+                    *colon2 = '\0';
+                    char pos[600];
+                    snprintf(pos, sizeof pos, "case.yaml:%s: ", want);
+                    for (size_t i = 0; i < ej_policy_diag_count(p); i++) {
+                        const char *d = ej_policy_diag(p, i);
+                        if (strncmp(d, pos, strlen(pos)) == 0 &&
+                            strstr(d + strlen(pos), colon2 + 2))
+                            found = true;
+                    }
+                }
+                if (!found)
+                    CASE_FAIL(path, ln, "no diagnostic '%s: %s'", want,
+                              colon2 ? colon2 + 2 : "");
+                expected++;
+            }
+        }
+        s = nl ? nl + 1 : s + l;
+    }
+    if (!none && expected == 0)
+        CASE_FAIL(path, 1, "case has no '# expect:' line");
+    if (ej_policy_diag_count(p) != expected) {
+        CASE_FAIL(path, 1, "%zu diagnostics, %zu expected:",
+                  ej_policy_diag_count(p), expected);
+        for (size_t i = 0; i < ej_policy_diag_count(p); i++)
+            fprintf(stderr, "    %s\n", ej_policy_diag(p, i));
+    }
+    ej_policy_free(p);
+    free(buf);
+    free(tables);
+}
+
+static void pack_cases(void **state)
+{
+    (void)state;
+    char *files[MAX_FILES];
+    size_t n = list_dir(EJ_SOURCE_DIR "/tests/cases/pack", ".yaml", files);
+    failures = 0;
+    for (size_t i = 0; i < n; i++) {
+        pack_case(files[i]);
+        free(files[i]);
+    }
+    fprintf(stderr, "pack: %zu cases\n", n);
+    assert_true(n >= 8);
+    assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(idnum_cases),
+        cmocka_unit_test(deadline_cases),
+        cmocka_unit_test(pack_cases),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,28 @@
+/* testutil.h: helpers shared by the unit tests and the case runner. */
+#ifndef EJ_TESTUTIL_H
+#define EJ_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "ereje/ereje.h"
+
+/* Whole file into a new NUL-terminated buffer (free()); aborts the test on
+ * failure. */
+char *tu_read(const char *path, size_t *len);
+/* The system's Asia/Almaty (or any) zone from tzdata; fails the test when
+ * it cannot be read. */
+struct ej_tz *tu_zone(const char *name);
+/* The shipped policy (policies/kz/ *.yaml) plus extra files, resolved,
+ * with zones attached. Fails the test on any diagnostic. */
+struct ej_policy *tu_policy(const char *const *extra, size_t n_extra);
+/* Parse an instant or fail the test. */
+int64_t tu_instant(const char *s);
+/* Parse a date or fail the test. */
+struct ej_date tu_date(const char *s);
+
+#endif
