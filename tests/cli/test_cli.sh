@@ -1,0 +1,104 @@
+#!/bin/sh
+# CLI tests against the real binary: exit statuses, output shapes, and
+# precise errors for bad input. Usage: test_cli.sh EREJE SOURCE_DIR
+set -u
+E=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+# run NAME WANT_STATUS CMD...: runs CMD, keeps stdout in $T/out and stderr
+# in $T/err, checks the exit status.
+run() {
+    name=$1 want=$2
+    shift 2
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL $name: exit $got, want $want"
+        sed 's/^/  stderr: /' "$T/err" | head -5
+        fail=$((fail + 1))
+        return 1
+    fi
+    pass=$((pass + 1))
+}
+# has NAME FILE TEXT: FILE contains the fixed string TEXT.
+has() {
+    if grep -qF -- "$3" "$T/$2"; then
+        pass=$((pass + 1))
+    else
+        echo "FAIL $1: $2 lacks: $3"
+        sed 's/^/  /' "$T/$2" | head -5
+        fail=$((fail + 1))
+    fi
+}
+
+run help 0 "$E" --help && has help out "policy" && has help out "Exit status"
+run cmd-help 0 "$E" deadline --help && has cmd-help out "--add"
+run no-args 2 "$E"
+run unknown-cmd 2 "$E" frobnicate && has unknown-cmd err "unknown command"
+run version 0 "$E" --version && has version out "ereje "
+
+# Policy packs.
+run policy-check 0 "$E" policy check && has policy-check out "2 pack(s), 11 rule(s)"
+run policy-check-one 0 "$E" policy check "$SRC/policies/kz/draft-2025.yaml"
+run policy-list 0 "$E" policy list
+has policy-list out "kz.draft.min_registration_age"
+grep 'kz.draft.min_registration_age' "$T/out" | grep -q ' shadow ' &&
+    pass=$((pass + 1)) || { echo "FAIL draft not shadow"; fail=$((fail + 1)); }
+run policy-list-enforce 0 "$E" --enforce-drafts policy list --format json
+has policy-list-enforce out '"rule":"kz.draft.min_registration_age","status":"draft","mode":"enforce","effective_from":null'
+has policy-list-enforce out '"rule":"kz.18viii.authority_request","status":"in_force","mode":"enforce","effective_from":"2023-09-10"'
+run policy-kinds 0 "$E" policy kinds && has policy-kinds out "min_registration_age"
+cp "$SRC/tests/cases/pack/wrong-type.yaml" "$T/bad.yaml"
+run policy-bad 2 "$E" policy check "$T/bad.yaml"
+has policy-bad err "$T/bad.yaml:19:16: min_age must be an integer"
+run policy-missing-file 3 "$E" policy check "$T/nope.yaml"
+has policy-missing-file err "No such file"
+run policy-no-tz 2 env TZDIR="$T" "$E" policy check
+has policy-no-tz err "law-18-viii.yaml:10:14: time_zone 'Asia/Almaty': unknown time zone"
+run policy-dir-empty 3 "$E" --policy-dir "$T/empty" policy check
+
+# Identity numbers.
+run idnum-valid 0 "$E" idnum check 940740000911
+has idnum-valid out '{"input":"940740000911","valid":true,"kind":"bin","registered":"1994-07","entity_type":"resident","branch_type":"head"}'
+run idnum-invalid 2 "$E" idnum check 900101300187 12345
+has idnum-invalid out '"input":"900101300187","valid":false,"kind":"iin","error":"IDNUM_CHECKSUM"'
+has idnum-invalid out '"input":"12345","valid":false,"kind":null,"error":"IDNUM_LENGTH"'
+printf '940740000911\n\n  900101300186  \n\377\376abc\n' >"$T/ids"
+run idnum-stdin 2 sh -c "\"$E\" idnum check - <\"$T/ids\""
+has idnum-stdin out '"input":"900101300186","valid":true,"kind":"iin","birth_date":"1990-01-01","sex":"male"'
+has idnum-stdin out '"error":"IDNUM_NOT_DIGITS"'
+[ "$(wc -l <"$T/out")" -eq 3 ] && pass=$((pass + 1)) ||
+    { echo "FAIL idnum-stdin: want 3 lines"; fail=$((fail + 1)); }
+run idnum-usage 2 "$E" idnum
+
+# Deadlines.
+run dl-wd 0 "$E" deadline --from 2026-03-19T10:00:00+05:00 --add 5wd
+has dl-wd out '"due":"2026-03-31T19:00:00Z","due_local":"2026-04-01T00:00:00+05:00","last_day":"2026-03-31","moved":false'
+run dl-24h 0 "$E" deadline --from=2026-11-28T10:00:00+05:00 --add=24h
+has dl-24h out '"due":"2026-11-29T05:00:00Z","due_local":"2026-11-29T10:00:00+05:00"'
+run dl-pause 0 "$E" deadline --from 2026-11-28T10:00:00+05:00 --add 24h \
+    --pause 2026-11-28T12:00:00+05:00/2026-11-28T14:30:00+05:00
+has dl-pause out '"due":"2026-11-29T07:30:00Z"'
+has dl-pause out '"paused_s":9000'
+run dl-zone 0 "$E" deadline --from 2024-02-29T10:00:00+06:00 --add 24h
+has dl-zone out '"due_local":"2024-03-01T09:00:00+05:00"'
+run dl-bad-date 2 "$E" deadline --from 2026-02-30T10:00:00+05:00 --add 1d
+has dl-bad-date err "TIME_RANGE"
+run dl-no-offset 2 "$E" deadline --from 2026-02-03T10:00:00 --add 1d
+has dl-no-offset err "TIME_NO_OFFSET"
+run dl-bad-dur 2 "$E" deadline --from 2026-02-03T10:00:00Z --add 3 days
+run dl-bad-dur2 2 "$E" deadline --from 2026-02-03T10:00:00Z --add 3weeks
+has dl-bad-dur2 err "DURATION_SYNTAX"
+run dl-range 2 "$E" deadline --from 2026-12-28T10:00:00+05:00 --add 5wd
+has dl-range err "CALENDAR_RANGE"
+run dl-missing 2 "$E" deadline --from 2026-02-03T10:00:00Z
+run dl-pack 2 "$E" deadline --from 2026-02-03T10:00:00Z --add 1h --pack nope
+has dl-pack err "no pack 'nope'"
+run dl-bad-pause 2 "$E" deadline --from 2026-02-03T10:00:00Z --add 1h \
+    --pause 2026-02-03T09:00:00Z/2026-02-03T09:30:00Z
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
