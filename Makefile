@@ -4,6 +4,7 @@
 BUILD := build
 ASAN  := build-asan
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all bootstrap build asan test run bench clean
 
