@@ -933,6 +933,8 @@ static void load_calendar(struct ld *l, yaml_node_t *n)
         return;
     }
     yaml_node_t *dn = f[5].value;
+    if (!dn)
+        goto out; /* reported as a missing key */
     if (dn->type != YAML_SEQUENCE_NODE) {
         DIAG(l, dn, "days must be a list, not %s", type_word(dn));
         goto out;
