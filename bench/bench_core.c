@@ -255,6 +255,6 @@ int main(int argc, char **argv)
         return 3;
     }
     json_decref(results);
-    printf("bench: results written to %s\n", out);
+    fprintf(stderr, "results written to %s\n", out);
     return (int)(sink & 0);
 }
