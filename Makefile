@@ -31,7 +31,8 @@ run: build
 	@sh scripts/run.sh
 
 bench: build
-	@$(BUILD)/bench/ereje-bench $(BUILD)/bench.json
+	@sh scripts/bootstrap.sh bench
+	@sh bench/run.sh $(BUILD)
 
 clean: bootstrap
 	rm -rf $(BUILD) $(ASAN)

@@ -20,6 +20,8 @@ static const char *const ack_modes[] = {"automatic", NULL};
 static const char *const measures[] = {"monthly_average_daily", NULL};
 static const char *const positions[] = {"start", NULL};
 static const char *const missing_actions[] = {"hold", "label", "allow", NULL};
+static const char *const assurance_levels[] = {"asserted", "standard",
+                                               "enhanced", "strict", NULL};
 
 #define P(n, t, req, doc) {n, t, EJ_VAL_NULL, req, false, 0, 0, NULL, doc}
 #define PN(n, t, doc) {n, t, EJ_VAL_NULL, true, true, 0, 0, NULL, doc}
@@ -110,6 +112,8 @@ static const struct ej_param_spec min_registration_age[] = {
        "service types where registration is not restricted"),
     P("applies_to_existing_accounts", EJ_VAL_BOOL, true,
       "whether accounts registered before effective_from are affected"),
+    PE("min_assurance_level", assurance_levels,
+       "weakest age-assurance level (IEEE 2089.1) accepted as evidence"),
 };
 
 static const struct ej_param_spec order_compliance[] = {

@@ -16,5 +16,6 @@
 #include "ereje/deadline.h"
 #include "ereje/idnum.h"
 #include "ereje/policy.h"
+#include "ereje/registration.h"
 
 #endif

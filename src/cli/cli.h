@@ -40,9 +40,17 @@ struct cli_cmd {
 int cmd_policy(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_idnum(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_deadline(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_check(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_keys(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_audit(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_serve(struct cli_ctx *ctx, int argc, char **argv);
 extern const char cmd_policy_usage[];
 extern const char cmd_idnum_usage[];
 extern const char cmd_deadline_usage[];
+extern const char cmd_check_usage[];
+extern const char cmd_keys_usage[];
+extern const char cmd_audit_usage[];
+extern const char cmd_serve_usage[];
 
 /* Print "ereje: " and the message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

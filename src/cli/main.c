@@ -10,6 +10,12 @@ static const struct cli_cmd commands[] = {
      cmd_idnum_usage},
     {"deadline", cmd_deadline, "compute a legal deadline",
      cmd_deadline_usage},
+    {"check", cmd_check, "decide a registration under the age rules",
+     cmd_check_usage},
+    {"serve", cmd_serve, "run the HTTP/JSON service", cmd_serve_usage},
+    {"keys", cmd_keys, "create API keys", cmd_keys_usage},
+    {"audit", cmd_audit, "verify and export the tamper-evident log",
+     cmd_audit_usage},
 };
 
 static void usage(FILE *f)

@@ -119,7 +119,8 @@ static void draft_off_stays_off(void **state)
         "    title: {kk: a, ru: b, en: c}\n    status: draft\n    mode: off\n"
         "    citations: [{url: 'https://example.org', quote: q}]\n"
         "    params: {min_age: 13, exempt_services: [],"
-        " applies_to_existing_accounts: false}\n";
+        " applies_to_existing_accounts: false,"
+        " min_assurance_level: standard}\n";
     FILE *f = fopen("t-off.yaml", "w");
     assert_non_null(f);
     fputs(yaml, f);

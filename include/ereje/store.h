@@ -1,0 +1,142 @@
+/* store.h: where ereje keeps what it decided: an append-only event stream
+ * with a hash chain, and API keys.
+ *
+ * One versioned interface (struct ej_store_ops) with one backend per
+ * database; SQLite is built in, PostgreSQL follows behind the same
+ * operations. Callers use the ej_store_* functions only.
+ *
+ * Events follow Ozone's model: subjects (an account, a piece of content, a
+ * registration attempt) and an append-only stream of events about them,
+ * from which state is folded. Each event carries
+ *   hash = SHA-256(prev_hash || canonical bytes of the event)
+ * so that editing, deleting, inserting or reordering any event breaks the
+ * chain (ej_store_verify). The canonical bytes are, for each field in the
+ * order seq, id, type, at_ms, recorded_ms, subject, pack_id, pack_version,
+ * rules, body: the field's length as 8 bytes big-endian, then its bytes
+ * (integers as decimal text). The first event's prev_hash is 32 zero bytes.
+ */
+#ifndef EREJE_STORE_H
+#define EREJE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ereje/err.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define EJ_HASH_LEN 32
+#define EJ_EVENT_ID_MAX 128
+#define EJ_EVENT_TYPE_MAX 64
+#define EJ_EVENT_FIELD_MAX (256 * 1024)
+
+struct ej_store;
+
+/* One event. Strings are NUL-terminated; subject, pack_id, pack_version
+ * may be "" when not applicable; rules is a JSON array text, body a JSON
+ * object text. */
+struct ej_event {
+    uint64_t seq;          /* set by the store on append */
+    const char *id;        /* unique; a replayed id is not appended twice */
+    const char *type;      /* e.g. "registration.checked" */
+    int64_t at_ms;         /* when it happened */
+    int64_t recorded_ms;   /* when the store got it */
+    const char *subject;
+    const char *pack_id;
+    const char *pack_version;
+    const char *rules;
+    const char *body;
+    unsigned char prev_hash[EJ_HASH_LEN]; /* set by the store */
+    unsigned char hash[EJ_HASH_LEN];      /* set by the store */
+};
+
+enum ej_role {
+    EJ_ROLE_PLATFORM = 1,
+    EJ_ROLE_MODERATOR = 2,
+    EJ_ROLE_AUDITOR = 4,
+    EJ_ROLE_ADMIN = 8,
+};
+
+struct ej_store_ops {
+    int version; /* 1 */
+    const char *name;
+    enum ej_err (*open)(const char *path, struct ej_store **out);
+    void (*close)(struct ej_store *s);
+    /* Append events in one transaction, in order; sets seq and hashes.
+     * An event whose id is already stored is skipped (its seq stays 0).
+     * *n_added counts the appended ones. Nothing is appended on error. */
+    enum ej_err (*append)(struct ej_store *s, struct ej_event *ev, size_t n,
+                          size_t *n_added);
+    /* Calls fn for each event with seq >= from_seq, in seq order, until fn
+     * returns non-zero (then EJ_OK). Event strings live until fn returns. */
+    enum ej_err (*scan)(struct ej_store *s, uint64_t from_seq,
+                        int (*fn)(const struct ej_event *ev, void *ctx),
+                        void *ctx);
+    /* The last event's seq and hash as recorded in the chain head (0 and
+     * zeros for an empty stream). */
+    enum ej_err (*head)(struct ej_store *s, uint64_t *seq,
+                        unsigned char hash[EJ_HASH_LEN]);
+    enum ej_err (*key_add)(struct ej_store *s, const char *key_id,
+                           enum ej_role role,
+                           const unsigned char hash[EJ_HASH_LEN],
+                           const char *label, int64_t created_ms);
+    /* EJ_NOT_FOUND when no key has this hash. key_id gets up to 64 bytes
+     * with its NUL. */
+    enum ej_err (*key_find)(struct ej_store *s,
+                            const unsigned char hash[EJ_HASH_LEN],
+                            enum ej_role *role, char key_id[65]);
+};
+
+/* The SQLite backend (WAL, numbered migrations). */
+EJ_EXTERN const struct ej_store_ops *ej_store_sqlite(void);
+
+/* Open the store at path with the backend; creates and migrates. */
+EJ_EXTERN enum ej_err ej_store_open(const struct ej_store_ops *ops,
+                                    const char *path, struct ej_store **out);
+EJ_EXTERN void ej_store_close(struct ej_store *s);
+EJ_EXTERN enum ej_err ej_store_append(struct ej_store *s, struct ej_event *ev,
+                                      size_t n, size_t *n_added);
+EJ_EXTERN enum ej_err ej_store_scan(struct ej_store *s, uint64_t from_seq,
+                                    int (*fn)(const struct ej_event *ev,
+                                              void *ctx),
+                                    void *ctx);
+EJ_EXTERN enum ej_err ej_store_key_add(struct ej_store *s, const char *key_id,
+                                       enum ej_role role,
+                                       const unsigned char hash[EJ_HASH_LEN],
+                                       const char *label, int64_t created_ms);
+EJ_EXTERN enum ej_err ej_store_key_find(struct ej_store *s,
+                                        const unsigned char hash[EJ_HASH_LEN],
+                                        enum ej_role *role, char key_id[65]);
+
+/* Hash of an event given its prev_hash (libsodium SHA-256 over prev_hash
+ * and the canonical bytes). */
+EJ_EXTERN enum ej_err ej_event_hash(const struct ej_event *ev,
+                                    const unsigned char prev[EJ_HASH_LEN],
+                                    unsigned char out[EJ_HASH_LEN]);
+
+/* Result of checking the chain. */
+struct ej_verify_result {
+    bool ok;
+    uint64_t events;       /* events checked */
+    uint64_t bad_seq;      /* first bad event's seq (or the seq expected) */
+    char bad_id[EJ_EVENT_ID_MAX + 1];
+    const char *problem;   /* static text: what is wrong */
+    unsigned char head[EJ_HASH_LEN];
+};
+
+/* Walk the whole stream: seq must run 1, 2, 3, ...; each prev_hash must be
+ * the previous hash; each hash must match the event's bytes; the last must
+ * match the chain head. */
+EJ_EXTERN enum ej_err ej_store_verify(struct ej_store *s,
+                                      struct ej_verify_result *out);
+
+EJ_EXTERN const char *ej_role_name(enum ej_role r);
+EJ_EXTERN bool ej_role_parse(const char *s, enum ej_role *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,18 @@
+# Turn the numbered migration files into a C array (build step), so the
+# binary carries its schema. Run as: cmake -DOUT=... -DSRC=... -P embed.cmake
+file(GLOB files "${SRC}/[0-9][0-9][0-9][0-9]_*.sql")
+list(SORT files)
+set(body "/* Generated from lib/store/migrations by embed.cmake. */\n")
+set(list "")
+set(i 0)
+foreach(f ${files})
+  file(READ "${f}" hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+  get_filename_component(name "${f}" NAME)
+  string(APPEND body "static const char mig_${i}[] = {${hex}0x00};\n")
+  string(APPEND list "    {\"${name}\", mig_${i}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "static const struct { const char *name; const char *sql; } migrations[] = {\n${list}};\n")
+file(WRITE "${OUT}.tmp" "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")

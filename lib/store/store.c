@@ -1,0 +1,212 @@
+/* store.c: the backend-independent part of the store: dispatch through the
+ * versioned ops table, the event hash, and chain verification. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ereje/store.h"
+#include "store_int.h"
+
+enum ej_err ej_store_open(const struct ej_store_ops *ops, const char *path,
+                          struct ej_store **out)
+{
+    *out = NULL;
+    if (!ops || ops->version != 1)
+        return EJ_INVALID;
+    if (sodium_init() < 0)
+        return EJ_IO;
+    enum ej_err rc = ops->open(path, out);
+    if (rc == EJ_OK)
+        (*out)->ops = ops;
+    return rc;
+}
+
+void ej_store_close(struct ej_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+enum ej_err ej_store_append(struct ej_store *s, struct ej_event *ev, size_t n,
+                            size_t *n_added)
+{
+    return s->ops->append(s, ev, n, n_added);
+}
+
+enum ej_err ej_store_scan(struct ej_store *s, uint64_t from_seq,
+                          int (*fn)(const struct ej_event *, void *), void *ctx)
+{
+    return s->ops->scan(s, from_seq, fn, ctx);
+}
+
+enum ej_err ej_store_key_add(struct ej_store *s, const char *key_id,
+                             enum ej_role role,
+                             const unsigned char hash[EJ_HASH_LEN],
+                             const char *label, int64_t created_ms)
+{
+    return s->ops->key_add(s, key_id, role, hash, label, created_ms);
+}
+
+enum ej_err ej_store_key_find(struct ej_store *s,
+                              const unsigned char hash[EJ_HASH_LEN],
+                              enum ej_role *role, char key_id[65])
+{
+    return s->ops->key_find(s, hash, role, key_id);
+}
+
+static void put_field(crypto_hash_sha256_state *st, const char *p, size_t n)
+{
+    unsigned char len[8];
+    for (int i = 0; i < 8; i++)
+        len[i] = (unsigned char)((uint64_t)n >> (56 - 8 * i));
+    crypto_hash_sha256_update(st, len, 8);
+    crypto_hash_sha256_update(st, (const unsigned char *)p, n);
+}
+
+static void put_int(crypto_hash_sha256_state *st, int64_t v, bool is_signed)
+{
+    char buf[24];
+    size_t n = 0;
+    uint64_t u = is_signed && v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    char t[24];
+    size_t k = 0;
+    do {
+        t[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (is_signed && v < 0)
+        buf[n++] = '-';
+    while (k)
+        buf[n++] = t[--k];
+    put_field(st, buf, n);
+}
+
+static void put_str(crypto_hash_sha256_state *st, const char *s)
+{
+    put_field(st, s ? s : "", s ? strlen(s) : 0);
+}
+
+enum ej_err ej_event_hash(const struct ej_event *ev,
+                          const unsigned char prev[EJ_HASH_LEN],
+                          unsigned char out[EJ_HASH_LEN])
+{
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, prev, EJ_HASH_LEN);
+    put_int(&st, (int64_t)ev->seq, false);
+    put_str(&st, ev->id);
+    put_str(&st, ev->type);
+    put_int(&st, ev->at_ms, true);
+    put_int(&st, ev->recorded_ms, true);
+    put_str(&st, ev->subject);
+    put_str(&st, ev->pack_id);
+    put_str(&st, ev->pack_version);
+    put_str(&st, ev->rules);
+    put_str(&st, ev->body);
+    crypto_hash_sha256_final(&st, out);
+    return EJ_OK;
+}
+
+struct verify_ctx {
+    struct ej_verify_result *r;
+    uint64_t expect_seq;
+    unsigned char prev[EJ_HASH_LEN];
+};
+
+static int verify_one(const struct ej_event *ev, void *vctx)
+{
+    struct verify_ctx *c = vctx;
+    struct ej_verify_result *r = c->r;
+    unsigned char h[EJ_HASH_LEN];
+    const char *problem = NULL;
+
+    if (ev->seq != c->expect_seq)
+        problem = ev->seq > c->expect_seq
+                      ? "an event is missing before this one (deleted)"
+                      : "sequence numbers out of order";
+    else if (memcmp(ev->prev_hash, c->prev, EJ_HASH_LEN) != 0)
+        problem = "prev_hash does not link to the previous event "
+                  "(inserted, deleted or reordered)";
+    else {
+        ej_event_hash(ev, c->prev, h);
+        if (memcmp(h, ev->hash, EJ_HASH_LEN) != 0)
+            problem = "hash does not match the event's contents (edited)";
+    }
+    if (problem) {
+        r->ok = false;
+        r->bad_seq = ev->seq;
+        r->problem = problem;
+        size_t n = strlen(ev->id);
+        if (n > EJ_EVENT_ID_MAX)
+            n = EJ_EVENT_ID_MAX;
+        memcpy(r->bad_id, ev->id, n);
+        r->bad_id[n] = '\0';
+        return 1;
+    }
+    memcpy(c->prev, ev->hash, EJ_HASH_LEN);
+    c->expect_seq++;
+    r->events++;
+    return 0;
+}
+
+enum ej_err ej_store_verify(struct ej_store *s, struct ej_verify_result *out)
+{
+    struct ej_verify_result r;
+    struct verify_ctx c;
+    memset(&r, 0, sizeof r);
+    memset(&c, 0, sizeof c);
+    r.ok = true;
+    c.r = &r;
+    c.expect_seq = 1;
+    enum ej_err rc = s->ops->scan(s, 1, verify_one, &c);
+    if (rc != EJ_OK)
+        return rc;
+    if (r.ok) {
+        uint64_t head_seq;
+        unsigned char head[EJ_HASH_LEN];
+        rc = s->ops->head(s, &head_seq, head);
+        if (rc != EJ_OK)
+            return rc;
+        if (head_seq != c.expect_seq - 1 ||
+            memcmp(head, c.prev, EJ_HASH_LEN) != 0) {
+            r.ok = false;
+            r.bad_seq = c.expect_seq;
+            r.problem = head_seq > c.expect_seq - 1
+                            ? "the newest events were deleted (chain head "
+                              "is ahead of the stream)"
+                            : "the chain head does not match the last event";
+            if (head_seq > c.expect_seq - 1)
+                r.bad_seq = c.expect_seq;
+        }
+        memcpy(r.head, c.prev, EJ_HASH_LEN);
+    }
+    *out = r;
+    return EJ_OK;
+}
+
+const char *ej_role_name(enum ej_role r)
+{
+    switch (r) {
+    case EJ_ROLE_PLATFORM:
+        return "platform";
+    case EJ_ROLE_MODERATOR:
+        return "moderator";
+    case EJ_ROLE_AUDITOR:
+        return "auditor";
+    case EJ_ROLE_ADMIN:
+        return "admin";
+    }
+    return "?";
+}
+
+bool ej_role_parse(const char *s, enum ej_role *out)
+{
+    static const enum ej_role all[] = {EJ_ROLE_PLATFORM, EJ_ROLE_MODERATOR,
+                                       EJ_ROLE_AUDITOR, EJ_ROLE_ADMIN};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        if (strcmp(s, ej_role_name(all[i])) == 0) {
+            *out = all[i];
+            return true;
+        }
+    return false;
+}

@@ -1,0 +1,331 @@
+/* store_sqlite.c: the SQLite backend of the store (see store.h).
+ *
+ * WAL journal with synchronous=NORMAL: a committed transaction survives a
+ * crash of the process (kill -9); a power loss may lose the last commits
+ * before the WAL is synced at a checkpoint. Schema changes are the numbered
+ * files in lib/store/migrations, applied in order and counted in
+ * PRAGMA user_version. All SQL uses prepared statements with bound
+ * parameters. One struct ej_store is one connection: use it from one thread
+ * at a time.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "ereje/store.h"
+#include "store_int.h"
+#include "migrations.h"
+
+struct sqlite_store {
+    struct ej_store base;
+    sqlite3 *db;
+    sqlite3_stmt *insert, *set_head, *get_head, *scan, *key_add, *key_find;
+};
+
+static enum ej_err exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? EJ_OK
+                                                                : EJ_IO;
+}
+
+static enum ej_err migrate(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int have = 0;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+        SQLITE_OK)
+        return EJ_IO;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        have = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    int n = (int)(sizeof migrations / sizeof *migrations);
+    if (have > n)
+        return EJ_INVALID; /* a newer ereje made this database */
+    for (int i = have; i < n; i++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+        if (exec(db, "BEGIN IMMEDIATE") != EJ_OK)
+            return EJ_IO;
+        if (exec(db, migrations[i].sql) != EJ_OK ||
+            exec(db, pragma) != EJ_OK) {
+            exec(db, "ROLLBACK");
+            return EJ_IO;
+        }
+        if (exec(db, "COMMIT") != EJ_OK)
+            return EJ_IO;
+    }
+    return EJ_OK;
+}
+
+static void sq_close(struct ej_store *base)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    if (!s)
+        return;
+    sqlite3_finalize(s->insert);
+    sqlite3_finalize(s->set_head);
+    sqlite3_finalize(s->get_head);
+    sqlite3_finalize(s->scan);
+    sqlite3_finalize(s->key_add);
+    sqlite3_finalize(s->key_find);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static enum ej_err sq_open(const char *path, struct ej_store **out)
+{
+    enum ej_err rc = EJ_IO;
+    struct sqlite_store *s = calloc(1, sizeof *s);
+    *out = NULL;
+    if (!s)
+        return EJ_NOMEM;
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_busy_timeout(s->db, 10000);
+    if (exec(s->db, "PRAGMA journal_mode = WAL") != EJ_OK ||
+        exec(s->db, "PRAGMA synchronous = NORMAL") != EJ_OK)
+        goto out;
+    rc = migrate(s->db);
+    if (rc != EJ_OK)
+        goto out;
+    rc = EJ_IO;
+    static const struct {
+        size_t off;
+        const char *sql;
+    } stmts[] = {
+        {offsetof(struct sqlite_store, insert),
+         "INSERT OR IGNORE INTO events (seq, id, type, at_ms, recorded_ms, "
+         "subject, pack_id, pack_version, rules, body, prev_hash, hash) "
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"},
+        {offsetof(struct sqlite_store, set_head),
+         "UPDATE chain_head SET seq = ?, hash = ? WHERE one = 1"},
+        {offsetof(struct sqlite_store, get_head),
+         "SELECT seq, hash FROM chain_head WHERE one = 1"},
+        {offsetof(struct sqlite_store, scan),
+         "SELECT seq, id, type, at_ms, recorded_ms, subject, pack_id, "
+         "pack_version, rules, body, prev_hash, hash FROM events "
+         "WHERE seq >= ? ORDER BY seq"},
+        {offsetof(struct sqlite_store, key_add),
+         "INSERT INTO api_keys (id, role, hash, label, created_ms) "
+         "VALUES (?,?,?,?,?)"},
+        {offsetof(struct sqlite_store, key_find),
+         "SELECT id, role FROM api_keys WHERE hash = ? AND revoked_ms IS NULL"},
+    };
+    for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
+        if (sqlite3_prepare_v3(s->db, stmts[i].sql, -1,
+                               SQLITE_PREPARE_PERSISTENT,
+                               (sqlite3_stmt **)((char *)s + stmts[i].off),
+                               NULL) != SQLITE_OK)
+            goto out;
+    rc = EJ_OK;
+out:
+    if (rc != EJ_OK) {
+        sq_close(&s->base);
+        return rc;
+    }
+    *out = &s->base;
+    return EJ_OK;
+}
+
+static enum ej_err read_head(struct sqlite_store *s, uint64_t *seq,
+                             unsigned char hash[EJ_HASH_LEN])
+{
+    enum ej_err rc = EJ_IO;
+    if (sqlite3_step(s->get_head) == SQLITE_ROW &&
+        sqlite3_column_bytes(s->get_head, 1) == EJ_HASH_LEN) {
+        *seq = (uint64_t)sqlite3_column_int64(s->get_head, 0);
+        memcpy(hash, sqlite3_column_blob(s->get_head, 1), EJ_HASH_LEN);
+        rc = EJ_OK;
+    }
+    sqlite3_reset(s->get_head);
+    return rc;
+}
+
+static enum ej_err sq_head(struct ej_store *base, uint64_t *seq,
+                           unsigned char hash[EJ_HASH_LEN])
+{
+    return read_head((struct sqlite_store *)base, seq, hash);
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static enum ej_err sq_append(struct ej_store *base, struct ej_event *ev,
+                             size_t n, size_t *n_added)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    uint64_t seq;
+    unsigned char prev[EJ_HASH_LEN];
+    size_t added = 0;
+    enum ej_err rc = EJ_IO;
+
+    if (exec(s->db, "BEGIN IMMEDIATE") != EJ_OK)
+        return EJ_IO;
+    /* The head is read inside the write transaction: no other writer can
+     * move it until COMMIT. */
+    if (read_head(s, &seq, prev) != EJ_OK)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        struct ej_event *e = &ev[i];
+        e->seq = seq + 1;
+        memcpy(e->prev_hash, prev, EJ_HASH_LEN);
+        ej_event_hash(e, prev, e->hash);
+        sqlite3_stmt *st = s->insert;
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)e->seq);
+        bind_text(st, 2, e->id);
+        bind_text(st, 3, e->type);
+        sqlite3_bind_int64(st, 4, e->at_ms);
+        sqlite3_bind_int64(st, 5, e->recorded_ms);
+        bind_text(st, 6, e->subject);
+        bind_text(st, 7, e->pack_id);
+        bind_text(st, 8, e->pack_version);
+        bind_text(st, 9, e->rules);
+        bind_text(st, 10, e->body);
+        sqlite3_bind_blob(st, 11, e->prev_hash, EJ_HASH_LEN, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 12, e->hash, EJ_HASH_LEN, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (step != SQLITE_DONE)
+            goto out;
+        if (sqlite3_changes(s->db) == 1) {
+            seq = e->seq;
+            memcpy(prev, e->hash, EJ_HASH_LEN);
+            added++;
+        } else {
+            e->seq = 0; /* replayed id: already stored */
+        }
+    }
+    sqlite3_bind_int64(s->set_head, 1, (sqlite3_int64)seq);
+    sqlite3_bind_blob(s->set_head, 2, prev, EJ_HASH_LEN, SQLITE_STATIC);
+    int step = sqlite3_step(s->set_head);
+    sqlite3_reset(s->set_head);
+    if (step != SQLITE_DONE)
+        goto out;
+    if (exec(s->db, "COMMIT") != EJ_OK)
+        goto out;
+    rc = EJ_OK;
+out:
+    if (rc != EJ_OK) {
+        exec(s->db, "ROLLBACK");
+        for (size_t i = 0; i < n; i++)
+            ev[i].seq = 0;
+        return rc;
+    }
+    if (n_added)
+        *n_added = added;
+    return EJ_OK;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static enum ej_err sq_scan(struct ej_store *base, uint64_t from_seq,
+                           int (*fn)(const struct ej_event *, void *),
+                           void *ctx)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->scan;
+    enum ej_err rc = EJ_OK;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)from_seq);
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        struct ej_event e;
+        memset(&e, 0, sizeof e);
+        e.seq = (uint64_t)sqlite3_column_int64(st, 0);
+        e.id = col_text(st, 1);
+        e.type = col_text(st, 2);
+        e.at_ms = sqlite3_column_int64(st, 3);
+        e.recorded_ms = sqlite3_column_int64(st, 4);
+        e.subject = col_text(st, 5);
+        e.pack_id = col_text(st, 6);
+        e.pack_version = col_text(st, 7);
+        e.rules = col_text(st, 8);
+        e.body = col_text(st, 9);
+        /* A hash column of the wrong size reads as zeros: it will not
+         * match, which is the point. */
+        if (sqlite3_column_bytes(st, 10) == EJ_HASH_LEN)
+            memcpy(e.prev_hash, sqlite3_column_blob(st, 10), EJ_HASH_LEN);
+        if (sqlite3_column_bytes(st, 11) == EJ_HASH_LEN)
+            memcpy(e.hash, sqlite3_column_blob(st, 11), EJ_HASH_LEN);
+        if (fn(&e, ctx))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static enum ej_err sq_key_add(struct ej_store *base, const char *key_id,
+                              enum ej_role role,
+                              const unsigned char hash[EJ_HASH_LEN],
+                              const char *label, int64_t created_ms)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->key_add;
+    bind_text(st, 1, key_id);
+    sqlite3_bind_int(st, 2, (int)role);
+    sqlite3_bind_blob(st, 3, hash, EJ_HASH_LEN, SQLITE_STATIC);
+    bind_text(st, 4, label);
+    sqlite3_bind_int64(st, 5, created_ms);
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return step == SQLITE_DONE ? EJ_OK : EJ_IO;
+}
+
+static enum ej_err sq_key_find(struct ej_store *base,
+                               const unsigned char hash[EJ_HASH_LEN],
+                               enum ej_role *role, char key_id[65])
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->key_find;
+    enum ej_err rc = EJ_NOT_FOUND;
+    sqlite3_bind_blob(st, 1, hash, EJ_HASH_LEN, SQLITE_STATIC);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        const char *id = col_text(st, 0);
+        size_t n = strlen(id);
+        if (n > 64)
+            n = 64;
+        memcpy(key_id, id, n);
+        key_id[n] = '\0';
+        *role = (enum ej_role)sqlite3_column_int(st, 1);
+        rc = EJ_OK;
+    } else if (step != SQLITE_DONE) {
+        rc = EJ_IO;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static const struct ej_store_ops sqlite_ops = {
+    .version = 1,
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .append = sq_append,
+    .scan = sq_scan,
+    .head = sq_head,
+    .key_add = sq_key_add,
+    .key_find = sq_key_find,
+};
+
+const struct ej_store_ops *ej_store_sqlite(void) { return &sqlite_ops; }

@@ -1,0 +1,101 @@
+/* cmd_keys.c: ereje keys create --db FILE --role ROLE [--label TEXT] */
+#include "cli.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+
+const char cmd_keys_usage[] =
+    "usage: ereje keys create --db FILE --role ROLE [--label TEXT]\n"
+    "\n"
+    "Create an API key and print it once, as JSON {id, role, label, key}.\n"
+    "Only its SHA-256 is stored: keep the key now, it cannot be shown\n"
+    "again. The creation is recorded in the audit log (without the key).\n"
+    "\n"
+    "Roles: platform (registration checks, events), moderator (content\n"
+    "decisions), auditor (read the log and registries), admin (all).\n";
+
+int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
+{
+    const char *db = NULL, *role_s = NULL, *label = "";
+    (void)ctx;
+    if (argc < 2 || strcmp(argv[1], "create") != 0) {
+        fputs(cmd_keys_usage, stderr);
+        return EXIT_BADINPUT;
+    }
+    for (int i = 2; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
+            db = v;
+        else if ((v = cli_opt(argc, argv, &i, "--role", &missing)))
+            role_s = v;
+        else if ((v = cli_opt(argc, argv, &i, "--label", &missing)))
+            label = v;
+        else {
+            cli_err(missing ? "keys: %s needs a value"
+                            : "keys: unexpected '%s' (see --help)",
+                    argv[i]);
+            return EXIT_BADINPUT;
+        }
+    }
+    enum ej_role role;
+    if (!db || !role_s) {
+        cli_err("keys create: --db and --role are required");
+        return EXIT_BADINPUT;
+    }
+    if (!ej_role_parse(role_s, &role)) {
+        cli_err("keys create: --role '%s': expected platform, moderator, "
+                "auditor or admin", role_s);
+        return EXIT_BADINPUT;
+    }
+    if (strlen(label) > 200) {
+        cli_err("keys create: --label is longer than 200 bytes");
+        return EXIT_BADINPUT;
+    }
+    struct ej_store *st;
+    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
+    if (rc != EJ_OK) {
+        cli_err("keys: cannot open %s: %s", db, ej_strerror(rc));
+        return EXIT_ENV;
+    }
+    char key[KEY_TEXT_LEN + 1], id[17];
+    unsigned char hash[EJ_HASH_LEN];
+    keys_generate(key, id, hash);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    rc = ej_store_key_add(st, id, role, hash, label, now);
+    int status = EXIT_ENV;
+    if (rc != EJ_OK) {
+        cli_err("keys: cannot store the key: %s", ej_strerror(rc));
+        goto out;
+    }
+    /* The creation goes into the audit log; the key itself does not. */
+    json_t *body = json_pack("{s:s,s:s,s:s}", "key_id", id, "role",
+                             ej_role_name(role), "label", label);
+    char *btext = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(body);
+    char evid[40] = "key_";
+    memcpy(evid + 4, id, 17);
+    struct ej_event ev = {.id = evid, .type = "key.created", .at_ms = now,
+                          .recorded_ms = now, .subject = evid + 4,
+                          .pack_id = "", .pack_version = "", .rules = "[]",
+                          .body = btext};
+    rc = btext ? ej_store_append(st, &ev, 1, NULL) : EJ_NOMEM;
+    free(btext);
+    if (rc != EJ_OK) {
+        cli_err("keys: cannot record the creation: %s", ej_strerror(rc));
+        goto out;
+    }
+    if (!cli_json_println(json_pack("{s:s,s:s,s:s,s:s}", "id", id, "role",
+                                    ej_role_name(role), "label", label, "key",
+                                    key)))
+        goto out;
+    fprintf(stderr, "ereje: keep this key now: only its hash is stored\n");
+    status = EXIT_OK;
+out:
+    ej_store_close(st);
+    return status;
+}

@@ -1,0 +1,122 @@
+/* committer.c: group commit. Request threads queue events; one writer
+ * thread appends everything queued in one transaction and then wakes each
+ * request, which replies only after its event is committed. Under load
+ * this turns thousands of commits a second into a few large ones. */
+#include "server.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BATCH 4096
+
+struct committer {
+    struct ej_store *store;
+    struct metrics *m;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct pending *head, *tail;
+    bool stopping;
+    pthread_t thread;
+};
+
+static void *writer(void *arg)
+{
+    struct committer *c = arg;
+    struct ej_event *evs = malloc(MAX_BATCH * sizeof *evs);
+    struct pending **ps = malloc(MAX_BATCH * sizeof *ps);
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        while (!c->head && !c->stopping)
+            pthread_cond_wait(&c->cv, &c->mu);
+        if (!c->head && c->stopping) {
+            pthread_mutex_unlock(&c->mu);
+            break;
+        }
+        size_t n = 0;
+        while (c->head && n < MAX_BATCH) {
+            ps[n++] = c->head;
+            c->head = c->head->next;
+        }
+        if (!c->head)
+            c->tail = NULL;
+        pthread_mutex_unlock(&c->mu);
+
+        enum ej_err rc = EJ_NOMEM;
+        size_t added = 0;
+        if (evs && ps) {
+            for (size_t i = 0; i < n; i++)
+                evs[i] = ps[i]->ev;
+            rc = ej_store_append(c->store, evs, n, &added);
+        }
+        atomic_fetch_add(&c->m->commit_batches, 1);
+        if (rc == EJ_OK)
+            atomic_fetch_add(&c->m->events_committed, added);
+        else
+            atomic_fetch_add(&c->m->commit_errors, 1);
+        for (size_t i = 0; i < n; i++) {
+            struct pending *p = ps[i];
+            if (rc == EJ_OK) {
+                p->ev.seq = evs[i].seq;
+                memcpy(p->ev.hash, evs[i].hash, EJ_HASH_LEN);
+            }
+            p->result = rc;
+            p->done(p, p->ctx);
+        }
+    }
+    free(evs);
+    free(ps);
+    return NULL;
+}
+
+enum ej_err committer_new(const char *db, struct metrics *m,
+                          struct committer **out)
+{
+    struct committer *c = calloc(1, sizeof *c);
+    *out = NULL;
+    if (!c)
+        return EJ_NOMEM;
+    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &c->store);
+    if (rc != EJ_OK) {
+        free(c);
+        return rc;
+    }
+    c->m = m;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    if (pthread_create(&c->thread, NULL, writer, c) != 0) {
+        ej_store_close(c->store);
+        free(c);
+        return EJ_NOMEM;
+    }
+    *out = c;
+    return EJ_OK;
+}
+
+void committer_submit(struct committer *c, struct pending *p)
+{
+    p->next = NULL;
+    pthread_mutex_lock(&c->mu);
+    if (c->tail)
+        c->tail->next = p;
+    else
+        c->head = p;
+    c->tail = p;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+}
+
+void committer_free(struct committer *c)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->mu);
+    c->stopping = true;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    ej_store_close(c->store);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    free(c);
+}

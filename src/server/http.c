@@ -1,0 +1,297 @@
+/* http.c: the libmicrohttpd access handler: reads bodies within limits,
+ * authenticates, dispatches through the route table, and sends replies.
+ * A handler that must wait for a commit suspends the connection; the
+ * committer resumes it and the reply goes out only after the commit. */
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int64_t srv_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void req_reply(struct req *r, int status, json_t *body)
+{
+    json_decref(r->reply);
+    r->status = status;
+    r->reply = body;
+}
+
+void req_error(struct req *r, int status, const char *code,
+               const char *message)
+{
+    req_reply(r, status,
+              json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
+                        message));
+}
+
+/* Nesting depth of JSON text, counting [ and { outside strings. */
+static int json_depth(const char *s, size_t n, int limit)
+{
+    int depth = 0, max = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max && (max = depth) > limit)
+                return max;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return max;
+}
+
+json_t *req_json(struct req *r)
+{
+    if (r->len == 0) {
+        req_error(r, 400, "BAD_JSON", "the request needs a JSON body");
+        return NULL;
+    }
+    if (json_depth(r->body, r->len, SRV_JSON_DEPTH) > SRV_JSON_DEPTH) {
+        req_error(r, 400, "JSON_TOO_DEEP",
+                  "JSON nests deeper than 32 levels");
+        return NULL;
+    }
+    json_error_t err;
+    json_t *v = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &err);
+    if (!v) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "line %d, column %d: %s", err.line,
+                 err.column, err.text);
+        req_error(r, 400, "BAD_JSON", msg);
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        json_decref(v);
+        req_error(r, 400, "FIELD_TYPE", "the body must be a JSON object");
+        return NULL;
+    }
+    return v;
+}
+
+/* Runs in the writer thread while the request is suspended. */
+static void commit_done(struct pending *p, void *ctx)
+{
+    struct req *r = ctx;
+    if (p->result != EJ_OK) {
+        req_error(r, 503, "STORE_UNAVAILABLE",
+                  "the decision could not be recorded; retry");
+    } else if (json_is_object(r->reply)) {
+        char hex[EJ_HASH_LEN * 2 + 1];
+        static const char digits[] = "0123456789abcdef";
+        for (size_t i = 0; i < EJ_HASH_LEN; i++) {
+            hex[2 * i] = digits[p->ev.hash[i] >> 4];
+            hex[2 * i + 1] = digits[p->ev.hash[i] & 15];
+        }
+        hex[EJ_HASH_LEN * 2] = '\0';
+        json_object_set_new(r->reply, "event",
+                            json_pack("{s:s,s:I,s:s}", "id", p->ev.id, "seq",
+                                      (json_int_t)p->ev.seq, "hash", hex));
+    }
+    r->state = REQ_DONE;
+    MHD_resume_connection(r->conn);
+}
+
+void req_commit(struct req *r)
+{
+    r->pend.done = commit_done;
+    r->pend.ctx = r;
+    r->state = REQ_WAITING;
+    /* Suspend first: the committer may finish before this handler
+     * returns, and resume must find the connection suspended. */
+    MHD_suspend_connection(r->conn);
+    committer_submit(r->srv->cm, &r->pend);
+}
+
+static enum MHD_Result send_reply(struct req *r)
+{
+    if (r->sent)
+        return MHD_YES;
+    r->sent = true;
+    struct MHD_Response *resp;
+    const char *type = "application/json";
+    if (r->raw) {
+        resp = MHD_create_response_from_buffer(r->raw_len, r->raw,
+                                               MHD_RESPMEM_MUST_FREE);
+        if (resp)
+            r->raw = NULL;
+        type = r->raw_type;
+    } else {
+        char *text = r->reply ? json_dumps(r->reply, JSON_COMPACT) : NULL;
+        size_t len = text ? strlen(text) : 0;
+        if (text) {
+            /* One trailing newline, for people reading with curl. */
+            char *t2 = realloc(text, len + 2);
+            if (t2) {
+                text = t2;
+                text[len++] = '\n';
+                text[len] = '\0';
+            }
+        }
+        resp = MHD_create_response_from_buffer(len, text ? text : (char *)"",
+                                               text ? MHD_RESPMEM_MUST_FREE
+                                                    : MHD_RESPMEM_PERSISTENT);
+        if (!resp)
+            free(text);
+    }
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->status == 401)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer");
+    enum MHD_Result ok =
+        MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    metrics_request(&r->srv->metrics, r->route ? r->route_index : 15,
+                    r->status, mono_s() - r->t0);
+    return ok;
+}
+
+/* Check the bearer key against the route's roles; replies on failure. */
+static bool authorize(struct req *r)
+{
+    const char *h = MHD_lookup_connection_value(
+        r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (!h || strncmp(h, "Bearer ", 7) != 0 || !h[7]) {
+        req_error(r, 401, "UNAUTHORIZED",
+                  "send Authorization: Bearer KEY (ereje keys create)");
+        return false;
+    }
+    const char *key = h + 7;
+    enum ej_err rc = keycache_lookup(r->srv->keys, key, strlen(key),
+                                     &r->role, r->key_id);
+    if (rc == EJ_NOT_FOUND) {
+        req_error(r, 401, "UNAUTHORIZED", "unknown or revoked API key");
+        return false;
+    }
+    if (rc != EJ_OK) {
+        req_error(r, 503, "STORE_UNAVAILABLE", "cannot check the API key");
+        return false;
+    }
+    if (!(r->route->roles & (unsigned)r->role)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "role '%s' may not call %s %s",
+                 ej_role_name(r->role), r->route->method, r->route->path);
+        req_error(r, 403, "FORBIDDEN", msg);
+        return false;
+    }
+    return true;
+}
+
+enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
+                             const char *url, const char *method,
+                             const char *version, const char *upload_data,
+                             size_t *upload_data_size, void **con_cls)
+{
+    struct srv *s = cls;
+    struct req *r = *con_cls;
+    (void)version;
+
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        r->srv = s;
+        r->conn = conn;
+        r->t0 = mono_s();
+        r->route = router_find(method, url, &r->route_status);
+        r->route_index = r->route ? (size_t)(r->route - srv_routes) : 15;
+        r->state = REQ_BODY;
+        *con_cls = r;
+        atomic_fetch_add(&s->active, 1);
+        /* Refuse a declared oversize body before reading it. */
+        const char *cl = MHD_lookup_connection_value(
+            conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > s->opts.max_body) {
+            req_error(r, 413, "BODY_TOO_LARGE", "the body exceeds the limit");
+            r->state = REQ_DONE;
+            return send_reply(r);
+        }
+        return MHD_YES;
+    }
+    if (r->state == REQ_BODY && *upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (r->too_big || r->len + n > s->opts.max_body) {
+            r->too_big = true;
+            return MHD_YES;
+        }
+        if (r->len + n + 1 > r->cap) {
+            size_t cap = r->cap ? r->cap : 4096;
+            while (cap < r->len + n + 1)
+                cap *= 2;
+            char *b = realloc(r->body, cap);
+            if (!b)
+                return MHD_NO;
+            r->body = b;
+            r->cap = cap;
+        }
+        memcpy(r->body + r->len, upload_data, n);
+        r->len += n;
+        r->body[r->len] = '\0';
+        return MHD_YES;
+    }
+    if (r->state == REQ_WAITING)
+        return MHD_YES; /* spurious call while suspended */
+    if (r->state == REQ_DONE)
+        return send_reply(r);
+
+    /* The whole request is here. */
+    r->state = REQ_DONE;
+    if (r->too_big) {
+        req_error(r, 413, "BODY_TOO_LARGE", "the body exceeds the limit");
+    } else if (!r->route) {
+        req_error(r, r->route_status,
+                  r->route_status == 405 ? "METHOD_NOT_ALLOWED" : "NOT_FOUND",
+                  r->route_status == 405 ? "this path takes another method"
+                                         : "no such endpoint");
+    } else if (!r->route->roles || authorize(r)) {
+        r->route->handler(s, r);
+        if (r->state == REQ_WAITING)
+            return MHD_YES; /* the committer will resume us */
+    }
+    if (!r->reply && !r->raw)
+        req_error(r, 500, "INTERNAL", "no reply was produced");
+    return send_reply(r);
+}
+
+void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    struct srv *s = cls;
+    struct req *r = *con_cls;
+    (void)conn;
+    (void)toe;
+    if (!r)
+        return;
+    json_decref(r->reply);
+    free(r->raw);
+    free(r->body);
+    free(r->pend.rules);
+    free(r->pend.body);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->active, 1);
+}

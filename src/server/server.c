@@ -1,0 +1,159 @@
+/* server.c: starts and stops the service: the store connections, the
+ * gate, libmicrohttpd with an epoll thread pool bound to the given address
+ * (127.0.0.1 unless told otherwise), and a graceful stop on SIGTERM or
+ * SIGINT: stop accepting, finish requests in flight, commit what is
+ * queued, close the store. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* "HOST:PORT" or "[V6]:PORT" into a socket address. */
+static bool parse_listen(const char *s, struct sockaddr_storage *ss,
+                         socklen_t *sl)
+{
+    char host[64];
+    const char *colon;
+    memset(ss, 0, sizeof *ss);
+    if (s[0] == '[') {
+        const char *end = strchr(s, ']');
+        if (!end || end[1] != ':' || (size_t)(end - s - 1) >= sizeof host)
+            return false;
+        memcpy(host, s + 1, (size_t)(end - s - 1));
+        host[end - s - 1] = '\0';
+        colon = end + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon || (size_t)(colon - s) >= sizeof host)
+            return false;
+        memcpy(host, s, (size_t)(colon - s));
+        host[colon - s] = '\0';
+    }
+    char *end;
+    errno = 0;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (errno || *end || colon[1] == '\0' || port > 65535)
+        return false;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        *sl = sizeof *v4;
+        return true;
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        *sl = sizeof *v6;
+        return true;
+    }
+    return false;
+}
+
+int srv_run(struct ej_policy *p, const struct srv_opts *o)
+{
+    struct srv *s = calloc(1, sizeof *s);
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    int status = 3;
+    sigset_t sigs;
+
+    if (!s)
+        return 3;
+    s->policy = p;
+    s->opts = *o;
+    if (!s->opts.listen)
+        s->opts.listen = "127.0.0.1:8080";
+    if (!s->opts.max_body)
+        s->opts.max_body = SRV_MAX_BODY_DEFAULT;
+    if (!s->opts.threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        s->opts.threads = n > 0 && n < 64 ? (unsigned)n : 2;
+    }
+    if (!parse_listen(s->opts.listen, &ss, &sl)) {
+        fprintf(stderr, "ereje: serve: --listen '%s': expected HOST:PORT, "
+                        "e.g. 127.0.0.1:8080\n", s->opts.listen);
+        status = 2;
+        goto out;
+    }
+    enum ej_err rc = ej_regcheck_new(p, &s->gate);
+    if (rc != EJ_OK) {
+        fprintf(stderr, "ereje: serve: no usable min_registration_age rule "
+                        "[%s]\n", ej_errname(rc));
+        status = 2;
+        goto out;
+    }
+    /* Signals are taken by sigwait below, never by a worker thread. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if ((rc = committer_new(o->db, &s->metrics, &s->cm)) != EJ_OK ||
+        (rc = keycache_new(o->db, &s->keys)) != EJ_OK) {
+        fprintf(stderr, "ereje: serve: cannot open %s: %s\n", o->db,
+                ej_strerror(rc));
+        goto out;
+    }
+    s->daemon = MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+            MHD_USE_ERROR_LOG,
+        0, NULL, NULL, http_handler, s, MHD_OPTION_SOCK_ADDR, &ss,
+        MHD_OPTION_THREAD_POOL_SIZE, s->opts.threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MAX_HEADER_BYTES,
+        MHD_OPTION_CONNECTION_LIMIT, 1000u, MHD_OPTION_CONNECTION_TIMEOUT,
+        30u, MHD_OPTION_NOTIFY_COMPLETED, http_completed, s,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (!s->daemon) {
+        fprintf(stderr, "ereje: serve: cannot listen on %s: %s\n",
+                s->opts.listen, strerror(errno));
+        goto out;
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info ? info->port : 0;
+    char host[64];
+    if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host,
+                  sizeof host);
+    else
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host,
+                  sizeof host);
+    /* One line tests and scripts can wait for. */
+    printf("ereje: listening on http://%s%s%s:%u (db %s, %u threads)\n",
+           ss.ss_family == AF_INET6 ? "[" : "", host,
+           ss.ss_family == AF_INET6 ? "]" : "", port, o->db,
+           s->opts.threads);
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "ereje: %s: stopping\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+
+    /* Stop accepting, then let requests in flight finish (the committer
+     * resumes suspended ones), for at most 10 seconds. */
+    MHD_quiesce_daemon(s->daemon);
+    for (int i = 0; i < 1000 && atomic_load(&s->active) > 0; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(s->daemon);
+    s->daemon = NULL;
+    status = 0;
+out:
+    committer_free(s->cm);
+    keycache_free(s->keys);
+    ej_regcheck_free(s->gate);
+    free(s);
+    return status;
+}

@@ -1,0 +1,175 @@
+/* server.h: the HTTP/JSON service (libmicrohttpd). Shared by its files;
+ * the CLI starts it through srv_run. */
+#ifndef EJ_SERVER_H
+#define EJ_SERVER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "ereje/ereje.h"
+#include "ereje/store.h"
+
+#define SRV_MAX_BODY_DEFAULT (64 * 1024)
+#define SRV_MAX_BODY_LIMIT (16 * 1024 * 1024)
+#define SRV_MAX_HEADER_BYTES (32 * 1024)
+#define SRV_JSON_DEPTH 32
+
+struct srv_opts {
+    const char *db;        /* SQLite file */
+    const char *listen;    /* "127.0.0.1:8080"; port 0 picks a free one */
+    unsigned threads;      /* MHD thread pool; 0 = number of cores */
+    size_t max_body;       /* bytes */
+};
+
+/* Run until SIGTERM or SIGINT; returns a CLI exit status. p stays owned by
+ * the caller and must outlive the call. */
+int srv_run(struct ej_policy *p, const struct srv_opts *o);
+
+/* --- pieces ------------------------------------------------------------- */
+
+struct srv;
+struct req;
+
+/* A route: dispatch is data (router.c holds the table). */
+struct route {
+    const char *method;
+    const char *path;
+    unsigned roles;        /* EJ_ROLE_* bits allowed; 0 = no key needed */
+    void (*handler)(struct srv *s, struct req *r);
+    const char *summary;
+};
+
+extern const struct route srv_routes[];
+extern const size_t srv_n_routes;
+
+/* Find the route for method and path; *status is 404 or 405 when none. */
+const struct route *router_find(const char *method, const char *path,
+                                int *status);
+
+/* --- metrics (metrics.c) ------------------------------------------------ */
+
+#define MET_BUCKETS 12
+#define MET_CODES 10
+#define MET_MAX_RULES 8
+
+struct metrics {
+    atomic_ullong requests[16][MET_CODES];   /* [route][code index] */
+    atomic_ullong latency[16][MET_BUCKETS];  /* cumulative-free counts */
+    atomic_ullong latency_sum_us[16];
+    atomic_ullong decisions[3];              /* by final decision */
+    atomic_ullong rule_outcomes[MET_MAX_RULES][2][3]; /* [rule][mode][out] */
+    atomic_ullong events_committed, commit_batches, commit_errors;
+};
+
+void metrics_request(struct metrics *m, size_t route, int status,
+                     double seconds);
+/* Prometheus text format into a new string (free()). */
+char *metrics_render(struct metrics *m, const struct ej_regcheck *gate,
+                     const struct ej_policy *p, size_t *len);
+
+/* --- API keys (keys.c) -------------------------------------------------- */
+
+#define KEY_TEXT_LEN 68 /* "ejk_" + 64 hex */
+
+/* A new random key (NUL-terminated) and its hash and id. */
+void keys_generate(char key[KEY_TEXT_LEN + 1], char id[17],
+                   unsigned char hash[EJ_HASH_LEN]);
+void keys_hash(const char *key, size_t len, unsigned char hash[EJ_HASH_LEN]);
+
+struct keycache;
+enum ej_err keycache_new(const char *db, struct keycache **out);
+void keycache_free(struct keycache *k);
+/* Role of a bearer key; EJ_NOT_FOUND for an unknown key. Thread-safe. */
+enum ej_err keycache_lookup(struct keycache *k, const char *key, size_t len,
+                            enum ej_role *role, char key_id[65]);
+
+/* --- group commit (committer.c) ----------------------------------------- */
+
+/* An event waiting to be committed, and who to wake when it is. */
+struct pending {
+    struct ej_event ev;
+    char id[EJ_EVENT_ID_MAX + 1];
+    char *rules, *body;    /* owned (free()) */
+    enum ej_err result;
+    void (*done)(struct pending *p, void *ctx);
+    void *ctx;
+    struct pending *next;
+};
+
+struct committer;
+enum ej_err committer_new(const char *db, struct metrics *m,
+                          struct committer **out);
+/* Queue p; done(p, ctx) is called from the writer thread after the commit
+ * (or failure). */
+void committer_submit(struct committer *c, struct pending *p);
+/* Commit what is queued, then stop the thread and close the store. */
+void committer_free(struct committer *c);
+
+/* --- the server and requests (server.c, http.c) ------------------------- */
+
+struct srv {
+    struct ej_policy *policy;
+    struct ej_regcheck *gate;
+    struct committer *cm;
+    struct keycache *keys;
+    struct metrics metrics;
+    struct srv_opts opts;
+    struct MHD_Daemon *daemon;
+    atomic_int active;     /* requests in flight */
+};
+
+enum req_state { REQ_NEW, REQ_BODY, REQ_WAITING, REQ_DONE };
+
+struct req {
+    struct srv *srv;
+    struct MHD_Connection *conn;
+    const struct route *route;
+    size_t route_index;
+    int route_status;      /* 404/405 when no route */
+    enum req_state state;
+    char *body;
+    size_t len, cap;
+    bool too_big;
+    bool sent;             /* a response was queued */
+    double t0;
+    enum ej_role role;
+    char key_id[65];
+    int status;            /* reply status once known */
+    json_t *reply;         /* reply body once known */
+    char *raw;             /* or a non-JSON body (free()), with ... */
+    size_t raw_len;
+    const char *raw_type;  /* ... its content type */
+    struct pending pend;
+};
+
+/* Set the reply: status and a JSON body (reference stolen). */
+void req_reply(struct req *r, int status, json_t *body);
+/* {"error":{"code":...,"message":...}} */
+void req_error(struct req *r, int status, const char *code,
+               const char *message);
+/* Parse the body as a JSON object within the depth limit; on failure
+ * replies 400 and returns NULL. */
+json_t *req_json(struct req *r);
+/* Hand p to the committer and suspend the connection until done. */
+void req_commit(struct req *r);
+/* Wall-clock time in ms (the server's, never the core's). */
+int64_t srv_now_ms(void);
+
+/* Handlers. */
+void api_healthz(struct srv *s, struct req *r);
+void api_metrics(struct srv *s, struct req *r);
+void api_registration_check(struct srv *s, struct req *r);
+
+enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
+                             const char *url, const char *method,
+                             const char *version, const char *upload_data,
+                             size_t *upload_data_size, void **con_cls);
+void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                    enum MHD_RequestTerminationCode toe);
+
+#endif
