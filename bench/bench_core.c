@@ -186,11 +186,99 @@ static double run_yaml(int iters)
     return iters / (now_s() - t);
 }
 
+/* --- registration decisions ------------------------------------------------ */
+
+#define N_REGS 1024
+static struct ej_registration regs[N_REGS];
+
+static void make_regs(void)
+{
+    uint64_t x = 0xD1B54A32D192ED03ull;
+    int64_t base = 1767225600000; /* 2026-01-01T00:00Z */
+    for (int i = 0; i < N_REGS; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        struct ej_registration *r = &regs[i];
+        memset(r, 0, sizeof *r);
+        r->service = (enum ej_service)(x % 5);
+        r->at_ms = base + (int64_t)(x >> 8 & 0x7FFFFFFFF) % 31536000000;
+        if (x % 3 != 0) {
+            r->has_birth_date = true;
+            r->birth_date = (struct ej_date){
+                1990 + (int)(x >> 20 & 31), 1 + (int)(x >> 30 % 12 & 7),
+                1 + (int)(x >> 40 & 15)};
+        } else {
+            r->has_assurance = true;
+            r->assurance_level = (enum ej_assurance_level)(1 + (x >> 12) % 4);
+            r->assurance_over = x >> 16 & 1;
+        }
+    }
+}
+
+static double run_regcheck(const struct ej_regcheck *g, long iters)
+{
+    double t = now_s();
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        struct ej_reg_decision d;
+        if (ej_regcheck_eval(g, &regs[i & (N_REGS - 1)], &d) == EJ_OK)
+            acc += (uint64_t)d.decision + (uint64_t)d.advisory;
+    }
+    sink += acc;
+    return (double)iters / (now_s() - t);
+}
+
+/* Baseline: only the local date of each registration, the least work an
+ * age decision in the pack's zone needs. */
+static double run_local_date(const struct ej_tz *tz, long iters)
+{
+    double t = now_s();
+    uint64_t acc = 0;
+    for (long i = 0; i < iters; i++) {
+        struct ej_date d;
+        if (ej_tz_local_date(tz, regs[i & (N_REGS - 1)].at_ms, &d) == EJ_OK)
+            acc += (uint64_t)d.day;
+    }
+    sink += acc;
+    return (double)iters / (now_s() - t);
+}
+
+/* bench --append FILE NAME VALUE UNIT...: add figures measured elsewhere
+ * (bench/run.sh) to the JSON file, through jansson. */
+static int append_mode(int argc, char **argv)
+{
+    json_error_t err;
+    json_t *arr = json_load_file(argv[2], 0, &err);
+    if (!json_is_array(arr)) {
+        fprintf(stderr, "bench: %s: %s\n", argv[2], err.text);
+        return 3;
+    }
+    for (int i = 3; i + 2 < argc; i += 3) {
+        char *end;
+        double v = strtod(argv[i + 1], &end);
+        if (*end) {
+            fprintf(stderr, "bench: not a number: %s\n", argv[i + 1]);
+            return 2;
+        }
+        printf("bench: %s %.6g %s\n", argv[i], v, argv[i + 2]);
+        json_array_append_new(arr, json_pack("{s:s,s:f,s:s}", "name",
+                                             argv[i], "value", v, "unit",
+                                             argv[i + 2]));
+    }
+    int rc = json_dump_file(arr, argv[2], JSON_INDENT(2));
+    json_decref(arr);
+    return rc ? 3 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--append") == 0)
+        return append_mode(argc, argv);
     const char *out = argc > 1 ? argv[1] : "build/bench.json";
     results = json_array();
     make_ids();
+    make_regs();
 
     double r_id[ROUNDS], r_dig[ROUNDS], ratio_id[ROUNDS];
     for (int r = 0; r < ROUNDS; r++) {
@@ -244,6 +332,28 @@ int main(int argc, char **argv)
     }
     report("policy_load_rate", median(r_p, ROUNDS), "/s");
     report("policy_load_vs_yaml_parse", median(q_p, ROUNDS), "x");
+
+    /* The gate as the shipped packs define it, drafts enforced. */
+    struct ej_regcheck *g;
+    ej_policy_attach_tz(p, tz);
+    tz = NULL; /* owned by the policy now */
+    if (ej_policy_resolve(p) != EJ_OK) {
+        fprintf(stderr, "bench: shipped policy does not resolve\n");
+        return 3;
+    }
+    ej_policy_enforce_drafts(p, true);
+    if (ej_regcheck_new(p, &g) != EJ_OK)
+        return 3;
+    const struct ej_tz *ptz = ej_policy_tz(p, "Asia/Almaty");
+    double r_g[ROUNDS], r_l[ROUNDS], q_g[ROUNDS];
+    for (int r = 0; r < ROUNDS; r++) {
+        r_g[r] = run_regcheck(g, 4000000);
+        r_l[r] = run_local_date(ptz, 4000000);
+        q_g[r] = r_g[r] / r_l[r];
+    }
+    report("registration_decisions_per_core", median(r_g, ROUNDS), "/s");
+    report("registration_vs_local_date", median(q_g, ROUNDS), "x");
+    ej_regcheck_free(g);
 
     ej_policy_free(p);
     ej_tz_free(tz);

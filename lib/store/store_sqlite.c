@@ -89,7 +89,9 @@ static enum ej_err sq_open(const char *path, struct ej_store **out)
         goto out;
     sqlite3_busy_timeout(s->db, 10000);
     if (exec(s->db, "PRAGMA journal_mode = WAL") != EJ_OK ||
-        exec(s->db, "PRAGMA synchronous = NORMAL") != EJ_OK)
+        exec(s->db, "PRAGMA synchronous = NORMAL") != EJ_OK ||
+        exec(s->db, "PRAGMA cache_size = -16384") != EJ_OK ||
+        exec(s->db, "PRAGMA wal_autocheckpoint = 4000") != EJ_OK)
         goto out;
     rc = migrate(s->db);
     if (rc != EJ_OK)

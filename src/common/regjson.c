@@ -78,7 +78,7 @@ bool rj_parse_request(const json_t *obj, struct rj_request *out,
         if (rc != EJ_OK)
             return fail(e, ej_errname(rc), "iin", ej_strerror(rc));
         if (id.kind != EJ_IDNUM_IIN)
-            return fail(e, "FIELD_VALUE", "iin",
+            return fail(e, ej_errname(EJ_IDNUM_BIN_ENTITY), "iin",
                         "is a BIN (a business number), not an IIN");
         memcpy(out->iin, s, 12);
         out->iin[12] = '\0';

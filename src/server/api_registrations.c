@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "regjson.h"
 
 /* Index of a min_registration_age rule in pack order, as metrics.c lists
@@ -60,10 +58,7 @@ void api_registration_check(struct srv *s, struct req *r)
     json_t *rules = NULL;
     json_t *ebody = rj_event_body(&d, &q.reg, &rules);
     struct pending *p = &r->pend;
-    unsigned char rnd[12];
-    randombytes_buf(rnd, sizeof rnd);
-    memcpy(p->id, "reg_", 4);
-    sodium_bin2hex(p->id + 4, sizeof p->id - 4, rnd, sizeof rnd);
+    srv_event_id(s, "reg_", p->id);
     p->body = json_dumps(ebody, JSON_COMPACT | JSON_SORT_KEYS);
     p->rules = json_dumps(rules, JSON_COMPACT);
     json_decref(ebody);
@@ -76,7 +71,8 @@ void api_registration_check(struct srv *s, struct req *r)
     p->ev.type = "registration.checked";
     p->ev.at_ms = q.reg.at_ms;
     p->ev.recorded_ms = now;
-    p->ev.subject = q.subject;
+    memcpy(p->subject, q.subject, sizeof p->subject);
+    p->ev.subject = p->subject;
     p->ev.pack_id = d.n_rules ? ej_pack_id(d.rules[0].pack) : "";
     p->ev.pack_version = d.n_rules ? ej_pack_version(d.rules[0].pack) : "";
     p->ev.rules = p->rules;

@@ -15,6 +15,28 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+void srv_event_id(struct srv *s, const char *prefix, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned long long n = atomic_fetch_add(&s->id_seq, 1) + 1;
+    size_t o = strlen(prefix);
+    memcpy(out, prefix, o);
+    memcpy(out + o, s->id_prefix, 16);
+    o += 16;
+    out[o++] = '_';
+    char t[20];
+    size_t k = 0;
+    do {
+        t[k++] = hex[n & 15];
+        n >>= 4;
+    } while (n);
+    while (k)
+        out[o++] = t[--k];
+    out[o] = '\0';
+}
+
 /* "HOST:PORT" or "[V6]:PORT" into a socket address. */
 static bool parse_listen(const char *s, struct sockaddr_storage *ss,
                          socklen_t *sl)
@@ -70,6 +92,13 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
         return 3;
     s->policy = p;
     s->opts = *o;
+    {
+        unsigned char rnd[8];
+        if (sodium_init() < 0)
+            goto out;
+        randombytes_buf(rnd, sizeof rnd);
+        sodium_bin2hex(s->id_prefix, sizeof s->id_prefix, rnd, sizeof rnd);
+    }
     if (!s->opts.listen)
         s->opts.listen = "127.0.0.1:8080";
     if (!s->opts.max_body)

@@ -16,7 +16,7 @@
 
 #define SRV_MAX_BODY_DEFAULT (64 * 1024)
 #define SRV_MAX_BODY_LIMIT (16 * 1024 * 1024)
-#define SRV_MAX_HEADER_BYTES (32 * 1024)
+#define SRV_MAX_HEADER_BYTES (16 * 1024)
 #define SRV_JSON_DEPTH 32
 
 struct srv_opts {
@@ -90,10 +90,13 @@ enum ej_err keycache_lookup(struct keycache *k, const char *key, size_t len,
 
 /* --- group commit (committer.c) ----------------------------------------- */
 
-/* An event waiting to be committed, and who to wake when it is. */
+/* An event waiting to be committed, and who to wake when it is. Every
+ * string ev points to must live here (or be static): the writer thread
+ * reads them after the handler has returned. */
 struct pending {
     struct ej_event ev;
     char id[EJ_EVENT_ID_MAX + 1];
+    char subject[EJ_EVENT_ID_MAX + 1];
     char *rules, *body;    /* owned (free()) */
     enum ej_err result;
     void (*done)(struct pending *p, void *ctx);
@@ -121,7 +124,14 @@ struct srv {
     struct srv_opts opts;
     struct MHD_Daemon *daemon;
     atomic_int active;     /* requests in flight */
+    char id_prefix[17];    /* random per process, hex */
+    atomic_ullong id_seq;
 };
+
+/* A new event id: prefix, the process's random prefix, a counter; unique
+ * across restarts without a system call per id. out holds
+ * EJ_EVENT_ID_MAX + 1 bytes. */
+void srv_event_id(struct srv *s, const char *prefix, char *out);
 
 enum req_state { REQ_NEW, REQ_BODY, REQ_WAITING, REQ_DONE };
 

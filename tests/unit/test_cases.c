@@ -5,6 +5,11 @@
  *   deadline/ *.tsv  from, add, calendar, due (UTC or an error code),
  *                    last_day, moved; calendars from the shipped tables
  *                    and deadline/ *.yaml
+ *   registration/ *.tsv  policy, service, at, birth_date, iin, assurance,
+ *                    enforce_drafts, decision (or an error code), mode,
+ *                    advisory, reasons (comma list), age_band; policy is
+ *                    "kz" (the shipped packs) or a pack file in that
+ *                    folder loaded with the shipped tables only
  *   pack/ *.yaml     a policy file with '# expect: LINE:COL: text' lines;
  *                    loading it (with the shipped tables) must give exactly
  *                    those diagnostics; '# expect: none' for a valid file.
@@ -233,6 +238,111 @@ static void deadline_cases(void **state)
     ej_policy_free(c.p);
 }
 
+/* --- registration gate ------------------------------------------------- */
+
+static struct ej_policy *reg_policy(const char *name)
+{
+    if (strcmp(name, "kz") == 0)
+        return tu_policy(NULL, 0);
+    char path[512];
+    struct ej_policy *p;
+    snprintf(path, sizeof path, "%s/tests/cases/registration/%s",
+             EJ_SOURCE_DIR, name);
+    assert_int_equal(ej_policy_new(&p), EJ_OK);
+    const char *files[] = {EJ_SOURCE_DIR "/policies/kz/tables.yaml", path};
+    for (size_t i = 0; i < 2; i++) {
+        size_t len;
+        char *buf = tu_read(files[i], &len);
+        ej_policy_add_yaml(p, files[i], buf, len);
+        free(buf);
+    }
+    assert_int_equal(ej_policy_attach_tz(p, tu_zone("Asia/Almaty")), EJ_OK);
+    if (ej_policy_resolve(p) != EJ_OK) {
+        for (size_t i = 0; i < ej_policy_diag_count(p); i++)
+            fprintf(stderr, "%s\n", ej_policy_diag(p, i));
+        fail_msg("case pack %s does not load", name);
+    }
+    return p;
+}
+
+static void reg_row(const char *file, int ln, char **f, void *ctx)
+{
+    (void)ctx;
+    struct ej_policy *p = reg_policy(f[0]);
+    struct ej_regcheck *g = NULL;
+    struct ej_registration in;
+    memset(&in, 0, sizeof in);
+    ej_policy_enforce_drafts(p, strcmp(f[6], "1") == 0);
+    if (ej_regcheck_new(p, &g) != EJ_OK) {
+        CASE_FAIL(file, ln, "no gate for policy %s", f[0]);
+        goto out;
+    }
+    if (!ej_service_parse(f[1], strlen(f[1]), &in.service)) {
+        CASE_FAIL(file, ln, "bad service %s", f[1]);
+        goto out;
+    }
+    in.at_ms = tu_instant(f[2]);
+    if (!dash(f[3])) {
+        in.has_birth_date = true;
+        in.birth_date = tu_date(f[3]);
+    }
+    if (!dash(f[4])) {
+        in.iin = f[4];
+        in.iin_len = strlen(f[4]);
+    }
+    if (!dash(f[5])) {
+        char *c1 = strchr(f[5], ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2 || !ej_assurance_level_parse(c1 + 1, (size_t)(c2 - c1 - 1),
+                                             &in.assurance_level)) {
+            CASE_FAIL(file, ln, "bad assurance %s", f[5]);
+            goto out;
+        }
+        in.has_assurance = true;
+        snprintf(in.assurance_method, sizeof in.assurance_method, "%.*s",
+                 (int)(c1 - f[5]), f[5]);
+        in.assurance_over = strcmp(c2 + 1, "over") == 0;
+    }
+    struct ej_reg_decision d;
+    enum ej_err rc = ej_regcheck_eval(g, &in, &d);
+    if (rc != EJ_OK) {
+        if (strcmp(ej_errname(rc), f[7]) != 0)
+            CASE_FAIL(file, ln, "error %s, want %s", ej_errname(rc), f[7]);
+        goto out;
+    }
+    char reasons[512] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < d.n_reasons && o < sizeof reasons; i++) {
+        int n = snprintf(reasons + o, sizeof reasons - o, "%s%s",
+                         i ? "," : "", ej_reason_code(d.reasons[i].code));
+        if (n > 0)
+            o += (size_t)n;
+    }
+    if (!d.n_reasons)
+        snprintf(reasons, sizeof reasons, "-");
+    const char *adv = d.has_advisory ? ej_decision_name(d.advisory) : "-";
+    if (strcmp(ej_decision_name(d.decision), f[7]) != 0 ||
+        strcmp(ej_mode_name(d.mode), f[8]) != 0 || strcmp(adv, f[9]) != 0 ||
+        strcmp(reasons, f[10]) != 0 || strcmp(d.age_band, f[11]) != 0)
+        CASE_FAIL(file, ln,
+                  "got %s %s %s %s %s, want %s %s %s %s %s",
+                  ej_decision_name(d.decision), ej_mode_name(d.mode), adv,
+                  reasons, d.age_band, f[7], f[8], f[9], f[10], f[11]);
+out:
+    ej_regcheck_free(g);
+    ej_policy_free(p);
+}
+
+static void registration_cases(void **state)
+{
+    (void)state;
+    failures = 0;
+    int rows = each_row(EJ_SOURCE_DIR "/tests/cases/registration", 12,
+                        reg_row, NULL);
+    fprintf(stderr, "registration: %d cases\n", rows);
+    assert_true(rows >= 40);
+    assert_int_equal(failures, 0);
+}
+
 /* --- pack validation ---------------------------------------------------- */
 
 static void pack_case(const char *path)
@@ -322,6 +432,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(idnum_cases),
         cmocka_unit_test(deadline_cases),
+        cmocka_unit_test(registration_cases),
         cmocka_unit_test(pack_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,7 +14,6 @@ CREATE TABLE events (
     hash         BLOB NOT NULL
 );
 CREATE INDEX events_subject ON events (subject, seq);
-CREATE INDEX events_type_at ON events (type, at_ms);
 
 -- The chain head: the last event's seq and hash, written in the same
 -- transaction as the events, so that deleting the newest events shows.

@@ -1,0 +1,123 @@
+#!/bin/sh
+# `make bench`: the core figures (bench_core.c), then HTTP decisions per
+# second with wrk against `ereje serve` (every decision committed to
+# SQLite), as a ratio to nginx answering a fixed `return 200` on the same
+# machine, in interleaved rounds within this one script.
+# Usage: bench/run.sh BUILD_DIR
+set -eu
+B=${1:-build}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=$B/bench/ereje-bench
+E=$B/ereje
+OUT=$B/bench.json
+ROUNDS=${EJ_BENCH_ROUNDS:-3}
+SECS=${EJ_BENCH_SECONDS:-5}
+
+"$BENCH" "$OUT"
+
+T=$(mktemp -d)
+NGINX_PID= EREJE_PID=
+cleanup() {
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+    [ -n "$EREJE_PID" ] && kill "$EREJE_PID" 2>/dev/null
+    wait 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+    # A random high port that nothing listens on (ss from iproute2).
+    while :; do
+        p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 ))
+        ss -Hltn "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+    done
+}
+
+# nginx: a fixed 200 with a small JSON body, two workers (ereje uses two
+# request threads).
+NPORT=$(free_port)
+mkdir -p "$T/nginx/logs"
+cat >"$T/nginx/nginx.conf" <<EOT
+worker_processes 2;
+daemon off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/logs/error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $T/nginx/body;
+    proxy_temp_path $T/nginx/proxy;
+    fastcgi_temp_path $T/nginx/fastcgi;
+    uwsgi_temp_path $T/nginx/uwsgi;
+    scgi_temp_path $T/nginx/scgi;
+    server {
+        listen 127.0.0.1:$NPORT;
+        location / { default_type application/json; return 200 '{"ok":true}'; }
+    }
+}
+EOT
+nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" &
+NGINX_PID=$!
+
+# ereje: a fresh database, a platform key, the shipped packs.
+KEY=$("$E" keys create --db "$T/bench.db" --role platform 2>/dev/null |
+      sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+"$E" serve --db "$T/bench.db" --listen 127.0.0.1:0 >"$T/serve.out" 2>&1 &
+EREJE_PID=$!
+i=0
+while ! grep -q 'listening on' "$T/serve.out" 2>/dev/null; do
+    i=$((i + 1)); [ $i -lt 100 ] || { cat "$T/serve.out"; exit 3; }
+    sleep 0.1
+done
+EPORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$T/serve.out")
+
+cat >"$T/post.lua" <<EOT
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+wrk.body = '{"service":"social_network","birth_date":"2010-05-17","at":"2026-11-28T10:00:00+05:00","subject":"bench"}'
+EOT
+
+# Requests/s from wrk's summary; non-2xx answers make the run invalid.
+rate() {
+    out=$(wrk -t2 -c64 -d"${SECS}s" "$@")
+    if echo "$out" | grep -q 'Non-2xx'; then
+        echo "$out" >&2
+        echo "bench: non-2xx answers" >&2
+        exit 3
+    fi
+    echo "$out" | awk '/^Requests\/sec:/ { print $2 }'
+}
+
+curl -sf "http://127.0.0.1:$NPORT/" >/dev/null
+n_list= e_list= r_list=
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+    n=$(rate "http://127.0.0.1:$NPORT/")
+    e=$(rate -s "$T/post.lua" "http://127.0.0.1:$EPORT/v1/registrations/check")
+    n_list="$n_list $n"
+    e_list="$e_list $e"
+    r_list="$r_list $(awk -v a="$e" -v b="$n" 'BEGIN { printf "%.4f", a / b }')"
+    r=$((r + 1))
+done
+median() { echo "$@" | tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# Every answered decision must be in the store.
+before=$(awk '/^ereje_events_committed_total/ { print $2 }' <<EOT
+$(curl -s "http://127.0.0.1:$EPORT/metrics")
+EOT
+)
+answered=$(curl -s "http://127.0.0.1:$EPORT/metrics" |
+    awk -F' ' '/^ereje_http_requests_total\{route="\/v1\/registrations\/check",code="200"\}/ { print $2 }')
+kill -TERM "$EREJE_PID"
+wait "$EREJE_PID" 2>/dev/null || true
+EREJE_PID=
+stored=$("$E" audit export --db "$T/bench.db" | grep -c '"type":"registration.checked"')
+"$E" audit verify --db "$T/bench.db" >&2 || { echo "bench: audit chain broken" >&2; exit 3; }
+
+"$BENCH" --append "$OUT" \
+    http_nginx_return200 "$(median $n_list)" /s \
+    http_registration_decisions "$(median $e_list)" /s \
+    http_decisions_vs_nginx "$(median $r_list)" x \
+    http_decisions_committed_ratio "$(awk -v a="$stored" -v b="$answered" 'BEGIN { printf "%.4f", a / b }')" x
+echo "results written to $OUT ($answered decisions answered, $stored stored; events counter $before)" >&2
