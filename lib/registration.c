@@ -384,6 +384,10 @@ const char *ej_reason_text(const struct ej_reg_reason *r, int age,
     while (*t && o + 1 < cap) {
         const char *key = NULL;
         int v = 0;
+        if (*t != '{') {
+            buf[o++] = *t++;
+            continue;
+        }
         if (strncmp(t, "{min_age}", 9) == 0) {
             key = "{min_age}";
             v = r->min_age;
@@ -402,6 +406,13 @@ const char *ej_reason_text(const struct ej_reg_reason *r, int age,
         } else {
             buf[o++] = *t++;
         }
+    }
+    if (*t) {
+        /* Truncated: do not leave half a UTF-8 character at the end. */
+        while (o > 0 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80)
+            o--;
+        if (o > 0 && (unsigned char)buf[o - 1] >= 0xC0)
+            o--;
     }
     buf[o] = '\0';
     return buf;

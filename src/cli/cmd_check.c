@@ -1,6 +1,7 @@
 /* cmd_check.c: ereje check registration ... */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "regjson.h"
@@ -102,10 +103,18 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
                 ej_errname(rc));
         goto out;
     }
-    if (!cli_json_println(rj_decision_json(&d, &r.reg))) {
+    struct jw w;
+    jw_init(&w, 1 << 20);
+    jw_obj(&w);
+    rj_decision_members(&w, &d, &r.reg);
+    jw_end_obj(&w);
+    char *text = jw_take(&w, NULL);
+    if (!text || puts(text) == EOF) {
+        free(text);
         st = EXIT_ENV;
         goto out;
     }
+    free(text);
     st = d.decision == EJ_ALLOW ? EXIT_OK : EXIT_FINDING;
 out:
     json_decref(req);

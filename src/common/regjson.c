@@ -127,107 +127,121 @@ bool rj_parse_request(const json_t *obj, struct rj_request *out,
     return true;
 }
 
-static json_t *evidence_list(unsigned ev)
+static void evidence_list(struct jw *w, unsigned ev)
 {
-    json_t *a = json_array();
+    jw_arr(w);
     if (ev & EJ_EV_BIRTH_DATE)
-        json_array_append_new(a, json_string("birth_date"));
+        jw_strv(w, "birth_date");
     if (ev & EJ_EV_IIN)
-        json_array_append_new(a, json_string("iin"));
+        jw_strv(w, "iin");
     if (ev & EJ_EV_ASSURANCE)
-        json_array_append_new(a, json_string("assurance"));
-    return a;
+        jw_strv(w, "assurance");
+    jw_end_arr(w);
 }
 
-json_t *rj_decision_json(const struct ej_reg_decision *d,
+void rj_decision_members(struct jw *w, const struct ej_reg_decision *d,
                          const struct ej_registration *in)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "decision",
-                        json_string(ej_decision_name(d->decision)));
-    json_object_set_new(o, "mode", json_string(ej_mode_name(d->mode)));
-    if (d->has_advisory)
-        json_object_set_new(o, "advisory",
-                            json_pack("{s:s}", "decision",
-                                      ej_decision_name(d->advisory)));
-    json_t *rules = json_array(), *fired = json_array();
+    jw_kstrv(w, "decision", ej_decision_name(d->decision));
+    jw_kstrv(w, "mode", ej_mode_name(d->mode));
+    if (d->has_advisory) {
+        jw_key(w, "advisory");
+        jw_obj(w);
+        jw_kstrv(w, "decision", ej_decision_name(d->advisory));
+        jw_end_obj(w);
+    }
+    jw_key(w, "rules");
+    jw_arr(w);
     for (size_t i = 0; i < d->n_rules; i++) {
         const struct ej_reg_rule_outcome *r = &d->rules[i];
-        json_array_append_new(
-            rules, json_pack("{s:s,s:s,s:s,s:s,s:s,s:i}", "id",
-                             ej_rule_id(r->rule), "pack", ej_pack_id(r->pack),
-                             "pack_version", ej_pack_version(r->pack), "mode",
-                             ej_mode_name(r->mode), "outcome",
-                             ej_decision_name(r->outcome), "min_age",
-                             r->min_age));
-        if (r->outcome != EJ_ALLOW)
-            json_array_append_new(fired, json_string(ej_rule_id(r->rule)));
+        jw_obj(w);
+        jw_kstrv(w, "id", ej_rule_id(r->rule));
+        jw_kstrv(w, "pack", ej_pack_id(r->pack));
+        jw_kstrv(w, "pack_version", ej_pack_version(r->pack));
+        jw_kstrv(w, "mode", ej_mode_name(r->mode));
+        jw_kstrv(w, "outcome", ej_decision_name(r->outcome));
+        jw_kint(w, "min_age", r->min_age);
+        jw_end_obj(w);
     }
-    json_object_set_new(o, "rules", rules);
-    json_object_set_new(o, "fired", fired);
-    json_t *reasons = json_array();
+    jw_end_arr(w);
+    jw_key(w, "fired");
+    jw_arr(w);
+    for (size_t i = 0; i < d->n_rules; i++)
+        if (d->rules[i].outcome != EJ_ALLOW)
+            jw_strv(w, ej_rule_id(d->rules[i].rule));
+    jw_end_arr(w);
+    jw_key(w, "reasons");
+    jw_arr(w);
+    static const char *const langs[3] = {"kk", "ru", "en"};
     for (size_t i = 0; i < d->n_reasons; i++) {
-        char kk[512], ru[512], en[512];
         const struct ej_reg_reason *r = &d->reasons[i];
-        json_array_append_new(
-            reasons,
-            json_pack("{s:s,s:s,s:{s:s,s:s,s:s}}", "code",
-                      ej_reason_code(r->code), "rule", ej_rule_id(r->rule),
-                      "text", "kk",
-                      ej_reason_text(r, d->age, EJ_LANG_KK, kk, sizeof kk),
-                      "ru",
-                      ej_reason_text(r, d->age, EJ_LANG_RU, ru, sizeof ru),
-                      "en",
-                      ej_reason_text(r, d->age, EJ_LANG_EN, en,
-                                     sizeof en)));
+        char text[512];
+        jw_obj(w);
+        jw_kstrv(w, "code", ej_reason_code(r->code));
+        jw_kstrv(w, "rule", ej_rule_id(r->rule));
+        jw_key(w, "text");
+        jw_obj(w);
+        for (int l = 0; l < 3; l++)
+            jw_kstrv(w, langs[l],
+                    ej_reason_text(r, d->age, (enum ej_lang)l, text,
+                                   sizeof text));
+        jw_end_obj(w);
+        jw_end_obj(w);
     }
-    json_object_set_new(o, "reasons", reasons);
-    json_object_set_new(o, "service", json_string(ej_service_name(in->service)));
-    json_object_set_new(o, "evidence", evidence_list(d->evidence));
-    json_object_set_new(o, "age", d->age >= 0 ? json_integer(d->age)
-                                              : json_null());
-    json_object_set_new(o, "age_band", json_string(d->age_band));
+    jw_end_arr(w);
+    jw_kstrv(w, "service", ej_service_name(in->service));
+    jw_key(w, "evidence");
+    evidence_list(w, d->evidence);
+    jw_key(w, "age");
+    if (d->age >= 0)
+        jw_int(w, d->age);
+    else
+        jw_null(w);
+    jw_kstrv(w, "age_band", d->age_band);
     char at[EJ_INSTANT_TEXT_MAX];
     if (ej_instant_format(in->at_ms, 0, at) == EJ_OK)
-        json_object_set_new(o, "at", json_string(at));
-    return o;
+        jw_kstrv(w, "at", at);
 }
 
-json_t *rj_event_body(const struct ej_reg_decision *d,
-                      const struct ej_registration *in, json_t **rules_out)
+void rj_event_body(struct jw *b, struct jw *rules,
+                   const struct ej_reg_decision *d,
+                   const struct ej_registration *in)
 {
-    json_t *b = json_object();
-    json_object_set_new(b, "decision",
-                        json_string(ej_decision_name(d->decision)));
-    json_object_set_new(b, "mode", json_string(ej_mode_name(d->mode)));
+    jw_obj(b);
+    jw_kstrv(b, "decision", ej_decision_name(d->decision));
+    jw_kstrv(b, "mode", ej_mode_name(d->mode));
     if (d->has_advisory)
-        json_object_set_new(b, "advisory",
-                            json_string(ej_decision_name(d->advisory)));
-    json_object_set_new(b, "service", json_string(ej_service_name(in->service)));
-    json_object_set_new(b, "evidence", evidence_list(d->evidence));
-    if (in->has_assurance)
-        json_object_set_new(
-            b, "assurance",
-            json_pack("{s:s,s:s}", "method", in->assurance_method, "level",
-                      ej_assurance_level_name(in->assurance_level)));
-    json_object_set_new(b, "age_band", json_string(d->age_band));
-    json_t *reasons = json_array(), *outcomes = json_array();
+        jw_kstrv(b, "advisory", ej_decision_name(d->advisory));
+    jw_kstrv(b, "service", ej_service_name(in->service));
+    jw_key(b, "evidence");
+    evidence_list(b, d->evidence);
+    if (in->has_assurance) {
+        jw_key(b, "assurance");
+        jw_obj(b);
+        jw_kstr(b, "method", in->assurance_method);
+        jw_kstrv(b, "level", ej_assurance_level_name(in->assurance_level));
+        jw_end_obj(b);
+    }
+    jw_kstrv(b, "age_band", d->age_band);
+    jw_key(b, "reasons");
+    jw_arr(b);
     for (size_t i = 0; i < d->n_reasons; i++)
-        json_array_append_new(reasons,
-                              json_string(ej_reason_code(d->reasons[i].code)));
-    json_t *rules = json_array();
+        jw_strv(b, ej_reason_code(d->reasons[i].code));
+    jw_end_arr(b);
+    jw_key(b, "outcomes");
+    jw_arr(b);
+    jw_arr(rules);
     for (size_t i = 0; i < d->n_rules; i++) {
         const struct ej_reg_rule_outcome *r = &d->rules[i];
-        json_array_append_new(rules, json_string(ej_rule_id(r->rule)));
-        json_array_append_new(
-            outcomes, json_pack("{s:s,s:s,s:s,s:s}", "rule",
-                                ej_rule_id(r->rule), "pack_version",
-                                ej_pack_version(r->pack), "mode",
-                                ej_mode_name(r->mode), "outcome",
-                                ej_decision_name(r->outcome)));
+        jw_strv(rules, ej_rule_id(r->rule));
+        jw_obj(b);
+        jw_kstrv(b, "rule", ej_rule_id(r->rule));
+        jw_kstrv(b, "pack_version", ej_pack_version(r->pack));
+        jw_kstrv(b, "mode", ej_mode_name(r->mode));
+        jw_kstrv(b, "outcome", ej_decision_name(r->outcome));
+        jw_end_obj(b);
     }
-    json_object_set_new(b, "reasons", reasons);
-    json_object_set_new(b, "outcomes", outcomes);
-    *rules_out = rules;
-    return b;
+    jw_end_arr(rules);
+    jw_end_arr(b);
+    jw_end_obj(b);
 }

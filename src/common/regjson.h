@@ -7,6 +7,7 @@
 
 #include "ereje/ereje.h"
 #include "ereje/store.h"
+#include "jw.h"
 
 /* A client error found while reading a request: a stable code, the field
  * it concerns and a message. */
@@ -30,14 +31,18 @@ struct rj_request {
 bool rj_parse_request(const json_t *obj, struct rj_request *out,
                       struct rj_error *err);
 
-/* The decision as the JSON object the CLI prints and the API returns. */
-json_t *rj_decision_json(const struct ej_reg_decision *d,
+/* Write the decision's members (decision, mode, advisory, rules, fired,
+ * reasons, service, evidence, age, age_band, at) into w, which must be
+ * inside an open object: the CLI closes it at once, the service first adds
+ * the committed event. */
+void rj_decision_members(struct jw *w, const struct ej_reg_decision *d,
                          const struct ej_registration *in);
 
-/* The event body to store: the decision, the kind of evidence and the age
- * band; never the birth date or the IIN. rules_out receives the JSON array
- * of the applied rule ids. Both new references. */
-json_t *rj_event_body(const struct ej_reg_decision *d,
-                      const struct ej_registration *in, json_t **rules_out);
+/* Write the event body to store (the decision, the kind of evidence and
+ * the age band; never the birth date or the IIN) into body, and the JSON
+ * array of the applied rule ids into rules. */
+void rj_event_body(struct jw *body, struct jw *rules,
+                   const struct ej_reg_decision *d,
+                   const struct ej_registration *in);
 
 #endif

@@ -55,14 +55,14 @@ void api_registration_check(struct srv *s, struct req *r)
         return;
     }
 
-    json_t *rules = NULL;
-    json_t *ebody = rj_event_body(&d, &q.reg, &rules);
     struct pending *p = &r->pend;
+    struct jw bw, rw;
+    jw_init(&bw, EJ_EVENT_FIELD_MAX);
+    jw_init(&rw, EJ_EVENT_FIELD_MAX);
+    rj_event_body(&bw, &rw, &d, &q.reg);
     srv_event_id(s, "reg_", p->id);
-    p->body = json_dumps(ebody, JSON_COMPACT | JSON_SORT_KEYS);
-    p->rules = json_dumps(rules, JSON_COMPACT);
-    json_decref(ebody);
-    json_decref(rules);
+    p->body = jw_take(&bw, NULL);
+    p->rules = jw_take(&rw, NULL);
     if (!p->body || !p->rules) {
         req_error(r, 500, "INTERNAL", "out of memory");
         return;
@@ -88,6 +88,12 @@ void api_registration_check(struct srv *s, struct req *r)
                                          [d.rules[i].outcome],
                 1);
     }
-    req_reply(r, 200, rj_decision_json(&d, &q.reg));
+    /* The reply is written now, open: the committed event's id, seq and
+     * hash are added when the commit is done (http.c). */
+    jw_init(&r->out, 1 << 20);
+    jw_obj(&r->out);
+    rj_decision_members(&r->out, &d, &q.reg);
+    r->status = 200;
+    r->open_reply = true;
     req_commit(r);
 }

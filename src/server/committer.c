@@ -6,9 +6,16 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #define MAX_BATCH 4096
+#ifndef GATHER_MIN
+#define GATHER_MIN 32
+#endif
+#ifndef GATHER_US
+#define GATHER_US 200
+#endif
 
 struct committer {
     struct ej_store *store;
@@ -16,6 +23,7 @@ struct committer {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct pending *head, *tail;
+    size_t qlen;
     bool stopping;
     pthread_t thread;
 };
@@ -33,10 +41,25 @@ static void *writer(void *arg)
             pthread_mutex_unlock(&c->mu);
             break;
         }
+        /* Under load, wait a moment for more events so that one
+         * transaction carries many: each commit costs page writes and
+         * locks whatever its size. Bounded, so a lone request waits at
+         * most GATHER_US. */
+        if (c->qlen < GATHER_MIN && !c->stopping) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += GATHER_US * 1000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&c->cv, &c->mu, &ts);
+        }
         size_t n = 0;
         while (c->head && n < MAX_BATCH) {
             ps[n++] = c->head;
             c->head = c->head->next;
+            c->qlen--;
         }
         if (!c->head)
             c->tail = NULL;
@@ -102,7 +125,8 @@ void committer_submit(struct committer *c, struct pending *p)
     else
         c->head = p;
     c->tail = p;
-    pthread_cond_signal(&c->cv);
+    if (++c->qlen == 1 || c->qlen == GATHER_MIN)
+        pthread_cond_signal(&c->cv);
     pthread_mutex_unlock(&c->mu);
 }
 

@@ -89,27 +89,56 @@ json_t *req_json(struct req *r)
     return v;
 }
 
-/* Runs in the writer thread while the request is suspended. */
+/* Runs in the writer thread while the request is suspended: only record
+ * the outcome; the reply is finished in the request's own thread. */
 static void commit_done(struct pending *p, void *ctx)
 {
     struct req *r = ctx;
-    if (p->result != EJ_OK) {
-        req_error(r, 503, "STORE_UNAVAILABLE",
-                  "the decision could not be recorded; retry");
-    } else if (json_is_object(r->reply)) {
-        char hex[EJ_HASH_LEN * 2 + 1];
-        static const char digits[] = "0123456789abcdef";
-        for (size_t i = 0; i < EJ_HASH_LEN; i++) {
-            hex[2 * i] = digits[p->ev.hash[i] >> 4];
-            hex[2 * i + 1] = digits[p->ev.hash[i] & 15];
-        }
-        hex[EJ_HASH_LEN * 2] = '\0';
-        json_object_set_new(r->reply, "event",
-                            json_pack("{s:s,s:I,s:s}", "id", p->ev.id, "seq",
-                                      (json_int_t)p->ev.seq, "hash", hex));
-    }
+    (void)p;
     r->state = REQ_DONE;
     MHD_resume_connection(r->conn);
+}
+
+/* Close an open reply with the committed event, or turn it into an error
+ * when the commit failed. */
+static void finish_open_reply(struct req *r)
+{
+    struct pending *p = &r->pend;
+    r->open_reply = false;
+    if (p->result != EJ_OK) {
+        jw_free(&r->out);
+        req_error(r, 503, "STORE_UNAVAILABLE",
+                  "the decision could not be recorded; retry");
+        return;
+    }
+    char hex[EJ_HASH_LEN * 2 + 1];
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < EJ_HASH_LEN; i++) {
+        hex[2 * i] = digits[p->ev.hash[i] >> 4];
+        hex[2 * i + 1] = digits[p->ev.hash[i] & 15];
+    }
+    hex[EJ_HASH_LEN * 2] = '\0';
+    jw_key(&r->out, "event");
+    jw_obj(&r->out);
+    jw_kstr(&r->out, "id", p->ev.id);
+    jw_kint(&r->out, "seq", (int64_t)p->ev.seq);
+    jw_kstr(&r->out, "hash", hex);
+    jw_end_obj(&r->out);
+    jw_end_obj(&r->out);
+    r->raw = jw_take(&r->out, &r->raw_len);
+    if (r->raw) {
+        /* One trailing newline, for people reading with curl; jw_take
+         * leaves room for the NUL, which becomes the newline. */
+        char *t = realloc(r->raw, r->raw_len + 2);
+        if (t) {
+            r->raw = t;
+            r->raw[r->raw_len++] = '\n';
+            r->raw[r->raw_len] = '\0';
+        }
+    }
+    r->raw_type = "application/json";
+    if (!r->raw)
+        req_error(r, 500, "INTERNAL", "out of memory");
 }
 
 void req_commit(struct req *r)
@@ -128,6 +157,8 @@ static enum MHD_Result send_reply(struct req *r)
     if (r->sent)
         return MHD_YES;
     r->sent = true;
+    if (r->open_reply)
+        finish_open_reply(r);
     struct MHD_Response *resp;
     const char *type = "application/json";
     if (r->raw) {
@@ -272,7 +303,7 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         if (r->state == REQ_WAITING)
             return MHD_YES; /* the committer will resume us */
     }
-    if (!r->reply && !r->raw)
+    if (!r->reply && !r->raw && !r->open_reply)
         req_error(r, 500, "INTERNAL", "no reply was produced");
     return send_reply(r);
 }
@@ -288,6 +319,7 @@ void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     json_decref(r->reply);
     free(r->raw);
+    jw_free(&r->out);
     free(r->body);
     free(r->pend.rules);
     free(r->pend.body);

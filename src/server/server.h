@@ -13,10 +13,11 @@
 
 #include "ereje/ereje.h"
 #include "ereje/store.h"
+#include "jw.h"
 
 #define SRV_MAX_BODY_DEFAULT (64 * 1024)
 #define SRV_MAX_BODY_LIMIT (16 * 1024 * 1024)
-#define SRV_MAX_HEADER_BYTES (16 * 1024)
+#define SRV_MAX_HEADER_BYTES (8 * 1024)
 #define SRV_JSON_DEPTH 32
 
 struct srv_opts {
@@ -151,6 +152,8 @@ struct req {
     char key_id[65];
     int status;            /* reply status once known */
     json_t *reply;         /* reply body once known */
+    struct jw out;         /* or a reply written as text ... */
+    bool open_reply;       /* ... still open for the committed event */
     char *raw;             /* or a non-JSON body (free()), with ... */
     size_t raw_len;
     const char *raw_type;  /* ... its content type */

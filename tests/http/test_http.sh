@@ -83,7 +83,7 @@ start() {
     PORT=
     tries=0
     while [ "$tries" -lt 100 ]; do
-        PORT=$(sed -n 's|^ereje: listening on http://127\.0\.0\.1:\([0-9][0-9]*\) (db .*|\1|p' "$T/$sname.out")
+        PORT=$(sed -n 's|^ereje: listening on http://127\.0\.0\.1:\([0-9][0-9]*\) (db .*|\1|p' "$T/$sname.out" 2>/dev/null)
         [ -n "$PORT" ] && break
         kill -0 "$SPID" 2>/dev/null || break
         sleep 0.1
@@ -96,22 +96,32 @@ start() {
     fi
     ok
 }
+# forget PID: the process has ended; the cleanup need not stop it.
+forget() {
+    rest=
+    for p in $SERVERS; do
+        [ "$p" = "$1" ] || rest="$rest $p"
+    done
+    SERVERS=$rest
+}
 # stop NAME PID: SIGTERM, then the exit status must be 0.
 stop() {
     kill -TERM "$2"
     wait "$2"
     st=$?
-    rest=
-    for p in $SERVERS; do
-        [ "$p" = "$2" ] || rest="$rest $p"
-    done
-    SERVERS=$rest
+    forget "$2"
     eq "$1: exit status after SIGTERM" "$st" 0
     has "$1: stderr" "$1.err" "ereje: SIGTERM: stopping"
 }
 
 ACKED=$T/acked # "id seq" of every 200 reply with an event, in order
 : >"$ACKED"
+# acked FILE...: "id seq" of the event in each reply (one JSON line each).
+acked() {
+    cat "$@" 2>/dev/null | sed -n 's/.*"event":{\([^}]*\)}.*/\1/p' |
+        sed -n 's/.*"id":"\([^"]*\)".*/\1 &/p' |
+        sed -n 's/^\([^ ]*\) .*"seq":\([0-9][0-9]*\).*/\1 \2/p'
+}
 
 # call NAME WANT METHOD PATH AUTH [BODY]: one request to the server on
 # $PORT. AUTH is the whole Authorization value ("" sends none); BODY is the
@@ -139,8 +149,7 @@ call() {
     : >"$T/body"
     code=$(curl "$@" "http://127.0.0.1:$PORT$path" 2>"$T/curlerr")
     if [ "$code" = 200 ]; then
-        sed -n 's/.*"event":{"id":"\([^"]*\)","seq":\([0-9]*\),.*/\1 \2/p' \
-            "$T/body" >>"$ACKED"
+        acked "$T/body" >>"$ACKED"
     fi
     if [ "$code" != "$want" ]; then
         bad "$name: HTTP $code, want $want"
@@ -331,8 +340,7 @@ chunked() {
     code=$(curl -sS -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $PLAT" \
         -H 'Transfer-Encoding: chunked' --data-binary "@$3" \
         "http://127.0.0.1:$PORT$CHECK" 2>"$T/curlerr")
-    [ "$code" = 200 ] && sed -n 's/.*"event":{"id":"\([^"]*\)","seq":\([0-9]*\),.*/\1 \2/p' \
-        "$T/body" >>"$ACKED"
+    [ "$code" = 200 ] && acked "$T/body" >>"$ACKED"
     eq "$1" "$code" "$2"
 }
 chunked chunked-at-limit 200 "$T/b65536"
@@ -378,36 +386,57 @@ mkdir "$T/burst"
 )
 n200=$(cat "$T"/burst/*.code | grep -c '^200$')
 eq "burst: 200 replies" "$n200" 200
-cat "$T"/burst/*.body |
-    sed -n 's/.*"event":{"id":"\([^"]*\)","seq":\([0-9]*\),.*/\1 \2/p' >"$T/burst.acked"
+acked "$T"/burst/*.body >"$T/burst.acked"
 cat "$T/burst.acked" >>"$ACKED"
 eq "burst: distinct seqs" "$(cut -d' ' -f2 "$T/burst.acked" | sort -u | wc -l | tr -d ' ')" 200
 eq "burst: all committed" "$(count_reg)" $((nbefore + 200))
 
-# Graceful stop with requests in flight: whatever was acknowledged is kept.
-mkdir "$T/inflight"
-(
-    i=1
-    while [ "$i" -le 60 ]; do
-        curl -sS -o "$T/inflight/$i.body" -w '%{http_code}\n' \
-            -H "Authorization: Bearer $PLAT" --data-binary "$ADULT" \
-            "http://127.0.0.1:$PORT$CHECK" >"$T/inflight/$i.code" 2>/dev/null &
-        i=$((i + 1))
-    done
-    wait
-) &
-BURST=$!
-tries=0
-while [ "$tries" -lt 100 ] && ! cat "$T"/inflight/*.code 2>/dev/null | grep -q '^200$'; do
-    sleep 0.05
-    tries=$((tries + 1))
-done
+# Graceful stop of an idle server.
 stop a "$PID_A"
-wait "$BURST"
-cat "$T"/inflight/*.body 2>/dev/null |
-    sed -n 's/.*"event":{"id":"\([^"]*\)","seq":\([0-9]*\),.*/\1 \2/p' >>"$ACKED"
-others=$(cat "$T"/inflight/*.code | grep -vc -e '^200$' -e '^000$')
-eq "in-flight: only 200 or no reply" "$others" 0
+run verify-after-idle-stop 0 "$E" audit verify --db "$DB"
+
+# Graceful stop with requests in flight, a few rounds (the signal lands at
+# a different point of the burst each time): the exit status is 0, every
+# reply is a 200 or no reply at all, and whatever was acknowledged is kept
+# (checked below with the rest).
+round=1
+while [ "$round" -le 6 ]; do
+    start "inflight$round" "$DB" "" || break
+    rpid=$SPID
+    rdir=$T/inflight$round
+    mkdir "$rdir"
+    (
+        i=1
+        while [ "$i" -le 100 ]; do
+            curl -sS -o "$rdir/$i.body" -w '%{http_code}\n' \
+                -H "Authorization: Bearer $PLAT" --data-binary "$ADULT" \
+                "http://127.0.0.1:$PORT$CHECK" >"$rdir/$i.code" 2>/dev/null &
+            i=$((i + 1))
+        done
+        wait
+    ) &
+    burst=$!
+    # Wait for the round's first 1, 5, 10, ... replies, then SIGTERM.
+    want=$(( (round - 1) * 5 ))
+    [ "$want" -eq 0 ] && want=1
+    tries=0
+    while [ "$tries" -lt 200 ] &&
+        [ "$(cat "$rdir"/*.code 2>/dev/null | grep -c '^200$')" -lt "$want" ]; do
+        sleep 0.02
+        tries=$((tries + 1))
+    done
+    failed_before=$fail
+    stop "inflight$round" "$rpid"
+    wait "$burst"
+    acked "$rdir"/*.body >>"$ACKED"
+    others=$(cat "$rdir"/*.code | grep -vc -e '^200$' -e '^000$')
+    eq "inflight$round: only 200 or no reply" "$others" 0
+    if [ "$fail" -ne "$failed_before" ]; then
+        sed 's/^/  inflight stderr: /' "$T/inflight$round.err" | head -5
+        break # one failing round tells enough
+    fi
+    round=$((round + 1))
+done
 
 # After the stop: every acknowledged event is in the log, and nothing else.
 sqlite3 "$DB" "SELECT id FROM events WHERE type = 'registration.checked'" >"$T/stored"
@@ -461,6 +490,52 @@ err enforce-auditor 403 FORBIDDEN "Bearer $AUDITOR" "$KID14"
 stop b "$PID_B"
 eq "after restart: stored = acknowledged" "$(count_reg)" "$(wc -l <"$ACKED" | tr -d ' ')"
 run verify-after-restart 0 "$E" audit verify --db "$DB"
+
+# SIGTERM while the log is locked by another process: requests wait in the
+# committer (A is taken alone, B queues behind it). The server must answer
+# 503 (or drop the connection), never 200, and must still exit by itself
+# rather than die on a signal.
+mkfifo "$T/lockfifo"
+sqlite3 "$DB" <"$T/lockfifo" >/dev/null 2>&1 &
+SQPID=$!
+SERVERS="$SERVERS $SQPID"
+exec 7>"$T/lockfifo"
+echo 'BEGIN IMMEDIATE;' >&7
+tries=0
+while [ "$tries" -lt 100 ] && sqlite3 "$DB" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1; do
+    sleep 0.1
+    tries=$((tries + 1))
+done
+nbefore=$(count_reg)
+start locked "$DB" "" && {
+    LPID=$SPID
+    curl -sS -o "$T/lockA.body" -w '%{http_code}\n' -H "Authorization: Bearer $PLAT" \
+        --data-binary "$ADULT" "http://127.0.0.1:$PORT$CHECK" >"$T/lockA.code" 2>/dev/null &
+    CA=$!
+    sleep 0.5 # let the committer take A alone
+    curl -sS -o "$T/lockB.body" -w '%{http_code}\n' -H "Authorization: Bearer $PLAT" \
+        --data-binary "$ADULT" "http://127.0.0.1:$PORT$CHECK" >"$T/lockB.code" 2>/dev/null &
+    CB=$!
+    sleep 0.5
+    kill -TERM "$LPID"
+    wait "$LPID"
+    st=$?
+    forget "$LPID"
+    wait "$CA" "$CB"
+    if [ "$st" -lt 128 ]; then
+        ok
+    else
+        bad "locked: server died on signal $((st - 128)) after SIGTERM (exit $st)"
+        sed 's/^/  stderr: /' "$T/locked.err" | head -3
+    fi
+    eq "locked: A answered 503 or not at all" "$(grep -c -e '^503$' -e '^000$' "$T/lockA.code")" 1
+    eq "locked: B answered 503 or not at all" "$(grep -c -e '^503$' -e '^000$' "$T/lockB.code")" 1
+}
+exec 7>&-
+wait "$SQPID"
+forget "$SQPID"
+eq "locked: nothing recorded" "$(count_reg)" "$nbefore"
+run verify-after-locked 0 "$E" audit verify --db "$DB"
 
 # Bad invocations exit 2 before listening.
 run listen-garbage 2 "$E" serve --db "$T/x.db" --listen nonsense && has listen-garbage err "--listen"

@@ -1,0 +1,237 @@
+/* jw.c: streaming JSON writer; see jw.h for why it exists. */
+#include "jw.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void jw_init(struct jw *w, size_t max)
+{
+    memset(w, 0, sizeof *w);
+    w->max = max;
+    w->first[0] = true;
+}
+
+void jw_free(struct jw *w)
+{
+    free(w->buf);
+    w->buf = NULL;
+    w->len = w->cap = 0;
+}
+
+/* Make room for n more bytes plus the final NUL. */
+static bool reserve(struct jw *w, size_t n)
+{
+    if (w->err)
+        return false;
+    if (w->len + n + 1 <= w->cap)
+        return true;
+    size_t cap = w->cap ? w->cap : 2048;
+    while (cap < w->len + n + 1)
+        cap *= 2;
+    if (cap > w->max + 1) {
+        if (w->len + n + 1 > w->max + 1) {
+            w->err = true;
+            return false;
+        }
+        cap = w->max + 1;
+    }
+    char *b = realloc(w->buf, cap);
+    if (!b) {
+        w->err = true;
+        return false;
+    }
+    w->buf = b;
+    w->cap = cap;
+    return true;
+}
+
+static inline void put(struct jw *w, const char *s, size_t n)
+{
+    if (reserve(w, n)) {
+        memcpy(w->buf + w->len, s, n);
+        w->len += n;
+    }
+}
+
+static inline void putc1(struct jw *w, char c)
+{
+    if (reserve(w, 1))
+        w->buf[w->len++] = c;
+}
+
+/* Separator before a value (or key) at the current level. */
+static void sep(struct jw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (!w->first[w->depth])
+        putc1(w, ',');
+    w->first[w->depth] = false;
+}
+
+static void open_(struct jw *w, char c)
+{
+    sep(w);
+    putc1(w, c);
+    if (w->depth + 1 >= JW_MAX_DEPTH) {
+        w->err = true;
+        return;
+    }
+    w->first[++w->depth] = true;
+}
+
+static void close_(struct jw *w, char c)
+{
+    putc1(w, c);
+    if (w->depth > 0)
+        w->depth--;
+}
+
+void jw_obj(struct jw *w) { open_(w, '{'); }
+void jw_end_obj(struct jw *w) { close_(w, '}'); }
+void jw_arr(struct jw *w) { open_(w, '['); }
+void jw_end_arr(struct jw *w) { close_(w, ']'); }
+
+/* Length of a valid UTF-8 sequence at s (1..4), 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80)
+        return 1;
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (len == 0 || s[0] > 0xF4 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (len == 3) {
+        unsigned cp = (s[0] & 0x0Fu) << 12 | (s[1] & 0x3Fu) << 6;
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+    } else if (len == 4) {
+        unsigned cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3Fu) << 12;
+        if (cp < 0x10000 || cp > 0x10FFFF)
+            return 0;
+    }
+    return len;
+}
+
+/* Write s as a JSON string. With verified, s is known to be valid UTF-8
+ * (static tables, loaded packs) and only escapes are looked for. */
+static void string(struct jw *w, const char *s, size_t n, bool verified)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    putc1(w, '"');
+    size_t run = 0; /* start of the pending run of plain bytes */
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        if (c >= 0x20 && c != '"' && c != '\\' &&
+            (c < 0x80 || verified)) {
+            i++;
+            continue;
+        }
+        size_t ul = c >= 0x80 ? utf8_len(u + i, n - i) : 0;
+        if (ul) {
+            i += ul;
+            continue;
+        }
+        put(w, s + run, i - run);
+        if (c == '"' || c == '\\') {
+            char e[2] = {'\\', (char)c};
+            put(w, e, 2);
+        } else if (c < 0x20) {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            put(w, e, 6);
+        } else {
+            put(w, "\xEF\xBF\xBD", 3); /* U+FFFD for a bad byte */
+        }
+        i++;
+        run = i;
+    }
+    put(w, s + run, n - run);
+    putc1(w, '"');
+}
+
+void jw_key(struct jw *w, const char *k)
+{
+    sep(w);
+    string(w, k, strlen(k), true);
+    putc1(w, ':');
+    w->after_key = true;
+}
+
+void jw_strn(struct jw *w, const char *s, size_t n)
+{
+    sep(w);
+    string(w, s, n, false);
+}
+
+void jw_strv(struct jw *w, const char *s)
+{
+    sep(w);
+    string(w, s, strlen(s), true);
+}
+
+void jw_kstrv(struct jw *w, const char *k, const char *v)
+{
+    jw_key(w, k);
+    jw_strv(w, v);
+}
+
+void jw_str(struct jw *w, const char *s) { jw_strn(w, s, strlen(s)); }
+
+void jw_int(struct jw *w, int64_t v)
+{
+    char t[24];
+    size_t k = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        t[sizeof t - 1 - k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        t[sizeof t - 1 - k++] = '-';
+    sep(w);
+    put(w, t + sizeof t - k, k);
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+    sep(w);
+    put(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(struct jw *w)
+{
+    sep(w);
+    put(w, "null", 4);
+}
+
+void jw_kstr(struct jw *w, const char *k, const char *v)
+{
+    jw_key(w, k);
+    jw_str(w, v);
+}
+
+void jw_kint(struct jw *w, const char *k, int64_t v)
+{
+    jw_key(w, k);
+    jw_int(w, v);
+}
+
+char *jw_take(struct jw *w, size_t *len)
+{
+    if (w->err || !w->buf) {
+        jw_free(w);
+        return NULL;
+    }
+    char *b = w->buf;
+    b[w->len] = '\0';
+    if (len)
+        *len = w->len;
+    w->buf = NULL;
+    w->len = w->cap = 0;
+    return b;
+}

@@ -1,0 +1,50 @@
+/* jw.h: a streaming JSON text writer with escaping, for the hot paths
+ * (decision replies and event bodies), where building a jansson tree and
+ * dumping it cost a third of the service's CPU per request (measured with
+ * perf; see docs/ARCHITECTURE.md). Strings are always escaped; the output
+ * is valid JSON by construction. Cold paths keep using jansson. */
+#ifndef EJ_JW_H
+#define EJ_JW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define JW_MAX_DEPTH 16
+
+struct jw {
+    char *buf;
+    size_t len, cap, max;  /* max: hard limit; past it the writer fails */
+    bool err;              /* out of memory or over max */
+    int depth;
+    bool first[JW_MAX_DEPTH];
+    bool after_key;
+};
+
+void jw_init(struct jw *w, size_t max);
+void jw_free(struct jw *w);
+void jw_obj(struct jw *w);
+void jw_end_obj(struct jw *w);
+void jw_arr(struct jw *w);
+void jw_end_arr(struct jw *w);
+/* Object key (a literal of the program, not checked as UTF-8); the next
+ * call writes its value. */
+void jw_key(struct jw *w, const char *k);
+/* A string value; bytes that are not valid UTF-8 become U+FFFD. */
+void jw_str(struct jw *w, const char *s);
+void jw_strn(struct jw *w, const char *s, size_t n);
+/* A string known to be valid UTF-8 (static tables, loaded packs): only
+ * escaped, not checked. */
+void jw_strv(struct jw *w, const char *s);
+void jw_int(struct jw *w, int64_t v);
+void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
+/* Shorthands for key and value. */
+void jw_kstr(struct jw *w, const char *k, const char *v);
+void jw_kint(struct jw *w, const char *k, int64_t v);
+void jw_kstrv(struct jw *w, const char *k, const char *v);
+/* The text so far (NUL-terminated) and its ownership: the caller frees it
+ * with free(); the writer is reset. NULL when the writer failed. */
+char *jw_take(struct jw *w, size_t *len);
+
+#endif
