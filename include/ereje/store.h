@@ -51,6 +51,8 @@ struct ej_event {
     const char *body;
     unsigned char prev_hash[EJ_HASH_LEN]; /* set by the store */
     unsigned char hash[EJ_HASH_LEN];      /* set by the store */
+    bool malformed;        /* scan: a stored field holds bytes no string
+                              written by ereje can (a NUL) */
 };
 
 enum ej_role {
@@ -70,8 +72,9 @@ struct ej_store_ops {
      * *n_added counts the appended ones. Nothing is appended on error. */
     enum ej_err (*append)(struct ej_store *s, struct ej_event *ev, size_t n,
                           size_t *n_added);
-    /* Calls fn for each event with seq >= from_seq, in seq order, until fn
-     * returns non-zero (then EJ_OK). Event strings live until fn returns. */
+    /* Calls fn for each event with seq >= from_seq (from_seq 0: every row,
+     * whatever its seq), in seq order, until fn returns non-zero (then
+     * EJ_OK). Event strings live until fn returns. */
     enum ej_err (*scan)(struct ej_store *s, uint64_t from_seq,
                         int (*fn)(const struct ej_event *ev, void *ctx),
                         void *ctx);
@@ -127,9 +130,9 @@ struct ej_verify_result {
     unsigned char head[EJ_HASH_LEN];
 };
 
-/* Walk the whole stream: seq must run 1, 2, 3, ...; each prev_hash must be
- * the previous hash; each hash must match the event's bytes; the last must
- * match the chain head. */
+/* Walk every row of the stream: seq must run 1, 2, 3, ... up to the chain
+ * head's seq; each prev_hash must be the previous hash; each hash must
+ * match the event's bytes; the last hash must match the chain head. */
 EJ_EXTERN enum ej_err ej_store_verify(struct ej_store *s,
                                       struct ej_verify_result *out);
 

@@ -110,8 +110,23 @@ enum ej_err ej_event_hash(const struct ej_event *ev,
 struct verify_ctx {
     struct ej_verify_result *r;
     uint64_t expect_seq;
+    uint64_t head_seq;
     unsigned char prev[EJ_HASH_LEN];
 };
+
+static void mark_bad(struct ej_verify_result *r, uint64_t seq, const char *id,
+                     const char *problem)
+{
+    r->ok = false;
+    r->bad_seq = seq;
+    r->problem = problem;
+    size_t n = id ? strlen(id) : 0;
+    if (n > EJ_EVENT_ID_MAX)
+        n = EJ_EVENT_ID_MAX;
+    if (n)
+        memcpy(r->bad_id, id, n);
+    r->bad_id[n] = '\0';
+}
 
 static int verify_one(const struct ej_event *ev, void *vctx)
 {
@@ -120,10 +135,16 @@ static int verify_one(const struct ej_event *ev, void *vctx)
     unsigned char h[EJ_HASH_LEN];
     const char *problem = NULL;
 
-    if (ev->seq != c->expect_seq)
+    if (ev->seq == 0)
+        problem = "sequence number out of range (inserted)";
+    else if (ev->seq > c->head_seq && ev->seq == c->expect_seq)
+        problem = "event beyond the chain head (appended outside ereje)";
+    else if (ev->seq != c->expect_seq)
         problem = ev->seq > c->expect_seq
                       ? "an event is missing before this one (deleted)"
                       : "sequence numbers out of order";
+    else if (ev->malformed)
+        problem = "a field holds a NUL byte (edited)";
     else if (memcmp(ev->prev_hash, c->prev, EJ_HASH_LEN) != 0)
         problem = "prev_hash does not link to the previous event "
                   "(inserted, deleted or reordered)";
@@ -133,14 +154,7 @@ static int verify_one(const struct ej_event *ev, void *vctx)
             problem = "hash does not match the event's contents (edited)";
     }
     if (problem) {
-        r->ok = false;
-        r->bad_seq = ev->seq;
-        r->problem = problem;
-        size_t n = strlen(ev->id);
-        if (n > EJ_EVENT_ID_MAX)
-            n = EJ_EVENT_ID_MAX;
-        memcpy(r->bad_id, ev->id, n);
-        r->bad_id[n] = '\0';
+        mark_bad(r, ev->seq, ev->id, problem);
         return 1;
     }
     memcpy(c->prev, ev->hash, EJ_HASH_LEN);
@@ -153,31 +167,26 @@ enum ej_err ej_store_verify(struct ej_store *s, struct ej_verify_result *out)
 {
     struct ej_verify_result r;
     struct verify_ctx c;
+    unsigned char head[EJ_HASH_LEN];
     memset(&r, 0, sizeof r);
     memset(&c, 0, sizeof c);
     r.ok = true;
     c.r = &r;
     c.expect_seq = 1;
-    enum ej_err rc = s->ops->scan(s, 1, verify_one, &c);
+    enum ej_err rc = s->ops->head(s, &c.head_seq, head);
+    if (rc != EJ_OK)
+        return rc;
+    rc = s->ops->scan(s, 0, verify_one, &c);
     if (rc != EJ_OK)
         return rc;
     if (r.ok) {
-        uint64_t head_seq;
-        unsigned char head[EJ_HASH_LEN];
-        rc = s->ops->head(s, &head_seq, head);
-        if (rc != EJ_OK)
-            return rc;
-        if (head_seq != c.expect_seq - 1 ||
-            memcmp(head, c.prev, EJ_HASH_LEN) != 0) {
-            r.ok = false;
-            r.bad_seq = c.expect_seq;
-            r.problem = head_seq > c.expect_seq - 1
-                            ? "the newest events were deleted (chain head "
-                              "is ahead of the stream)"
-                            : "the chain head does not match the last event";
-            if (head_seq > c.expect_seq - 1)
-                r.bad_seq = c.expect_seq;
-        }
+        if (c.head_seq > c.expect_seq - 1)
+            mark_bad(&r, c.expect_seq, NULL,
+                     "the newest events were deleted (the chain head is "
+                     "ahead of the stream)");
+        else if (memcmp(head, c.prev, EJ_HASH_LEN) != 0)
+            mark_bad(&r, c.head_seq, NULL,
+                     "the chain head does not match the last event");
         memcpy(r.head, c.prev, EJ_HASH_LEN);
     }
     *out = r;

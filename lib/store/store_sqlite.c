@@ -102,9 +102,12 @@ static enum ej_err sq_open(const char *path, struct ej_store **out)
         const char *sql;
     } stmts[] = {
         {offsetof(struct sqlite_store, insert),
-         "INSERT OR IGNORE INTO events (seq, id, type, at_ms, recorded_ms, "
+         /* A replayed id is skipped; any other conflict (a seq already
+          * taken: the chain head was moved behind the stream) fails the
+          * whole transaction rather than drop an event silently. */
+         "INSERT INTO events (seq, id, type, at_ms, recorded_ms, "
          "subject, pack_id, pack_version, rules, body, prev_hash, hash) "
-         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"},
+         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING"},
         {offsetof(struct sqlite_store, set_head),
          "UPDATE chain_head SET seq = ?, hash = ? WHERE one = 1"},
         {offsetof(struct sqlite_store, get_head),
@@ -112,7 +115,7 @@ static enum ej_err sq_open(const char *path, struct ej_store **out)
         {offsetof(struct sqlite_store, scan),
          "SELECT seq, id, type, at_ms, recorded_ms, subject, pack_id, "
          "pack_version, rules, body, prev_hash, hash FROM events "
-         "WHERE seq >= ? ORDER BY seq"},
+         "WHERE seq >= ?1 OR ?1 = 0 ORDER BY seq"},
         {offsetof(struct sqlite_store, key_add),
          "INSERT INTO api_keys (id, role, hash, label, created_ms) "
          "VALUES (?,?,?,?,?)"},
@@ -227,10 +230,22 @@ out:
     return EJ_OK;
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+/* Column text; *nul is set when the stored value holds a NUL byte, which
+ * a C string would silently cut (ereje never writes one). */
+static const char *col_text_n(sqlite3_stmt *st, int i, bool *nul)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
+    if (!t)
+        return "";
+    if (strlen((const char *)t) != (size_t)sqlite3_column_bytes(st, i))
+        *nul = true;
+    return (const char *)t;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    bool nul = false;
+    return col_text_n(st, i, &nul);
 }
 
 static enum ej_err sq_scan(struct ej_store *base, uint64_t from_seq,
@@ -251,16 +266,19 @@ static enum ej_err sq_scan(struct ej_store *base, uint64_t from_seq,
         }
         struct ej_event e;
         memset(&e, 0, sizeof e);
-        e.seq = (uint64_t)sqlite3_column_int64(st, 0);
-        e.id = col_text(st, 1);
-        e.type = col_text(st, 2);
+        sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+        bool nul = false;
+        e.seq = seq < 0 ? 0 : (uint64_t)seq; /* 0 is never valid */
+        e.id = col_text_n(st, 1, &nul);
+        e.type = col_text_n(st, 2, &nul);
         e.at_ms = sqlite3_column_int64(st, 3);
         e.recorded_ms = sqlite3_column_int64(st, 4);
-        e.subject = col_text(st, 5);
-        e.pack_id = col_text(st, 6);
-        e.pack_version = col_text(st, 7);
-        e.rules = col_text(st, 8);
-        e.body = col_text(st, 9);
+        e.subject = col_text_n(st, 5, &nul);
+        e.pack_id = col_text_n(st, 6, &nul);
+        e.pack_version = col_text_n(st, 7, &nul);
+        e.rules = col_text_n(st, 8, &nul);
+        e.body = col_text_n(st, 9, &nul);
+        e.malformed = nul;
         /* A hash column of the wrong size reads as zeros: it will not
          * match, which is the point. */
         if (sqlite3_column_bytes(st, 10) == EJ_HASH_LEN)

@@ -95,10 +95,12 @@ bool rj_parse_request(const json_t *obj, struct rj_request *out,
         json_t *l = json_object_get(a, "level");
         json_t *o = json_object_get(a, "over_threshold");
         if (!json_is_string(m) || json_string_length(m) == 0 ||
-            json_string_length(m) >= EJ_ASSURANCE_METHOD_MAX)
+            json_string_length(m) >= EJ_ASSURANCE_METHOD_MAX ||
+            memchr(json_string_value(m), 0, json_string_length(m)))
             return fail(e, m ? "FIELD_TYPE" : "FIELD_MISSING",
                         "assurance.method",
-                        "must be a non-empty string of at most 63 bytes");
+                        "must be a non-empty string of at most 63 bytes, "
+                        "without NUL");
         if (!json_is_string(l) ||
             !ej_assurance_level_parse(json_string_value(l),
                                       json_string_length(l),
@@ -118,9 +120,9 @@ bool rj_parse_request(const json_t *obj, struct rj_request *out,
     if (!get_string(obj, "subject", &s, &len, &present, e))
         return false;
     if (present) {
-        if (len == 0 || len > EJ_EVENT_ID_MAX)
+        if (len == 0 || len > EJ_EVENT_ID_MAX || memchr(s, 0, len))
             return fail(e, "FIELD_VALUE", "subject",
-                        "must be 1 to 128 bytes");
+                        "must be 1 to 128 bytes, without NUL");
         memcpy(out->subject, s, len);
         out->subject[len] = '\0';
     }

@@ -189,6 +189,8 @@ static enum MHD_Result send_reply(struct req *r)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->close)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     if (r->status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer");
@@ -251,7 +253,17 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         r->route_index = r->route ? (size_t)(r->route - srv_routes) : 15;
         r->state = REQ_BODY;
         *con_cls = r;
+        /* Counted before the stop flag is read: once the main thread has
+         * set the flag and seen no request in flight, every later request
+         * sees the flag and is refused, so none is left suspended. */
         atomic_fetch_add(&s->active, 1);
+        if (atomic_load(&s->stopping)) {
+            req_error(r, 503, "SHUTTING_DOWN",
+                      "the service is stopping; retry elsewhere or later");
+            r->close = true;
+            r->state = REQ_DONE;
+            return send_reply(r);
+        }
         /* Refuse a declared oversize body before reading it. */
         const char *cl = MHD_lookup_connection_value(
             conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

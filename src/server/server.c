@@ -169,12 +169,19 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
     fprintf(stderr, "ereje: %s: stopping\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
 
-    /* Stop accepting, then let requests in flight finish (the committer
-     * resumes suspended ones), for at most 10 seconds. */
+    /* Refuse new requests, stop accepting, and let requests in flight
+     * finish: the committer resumes every suspended one, after its commit
+     * or its failure (SQLite gives up on a locked database after its busy
+     * timeout), so this wait ends. MHD must not be stopped while any
+     * connection is suspended. */
+    atomic_store(&s->stopping, true);
     MHD_quiesce_daemon(s->daemon);
-    for (int i = 0; i < 1000 && atomic_load(&s->active) > 0; i++) {
+    for (long i = 1; atomic_load(&s->active) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
+        if (i % 1000 == 0)
+            fprintf(stderr, "ereje: waiting for %d request(s) to finish\n",
+                    atomic_load(&s->active));
     }
     MHD_stop_daemon(s->daemon);
     s->daemon = NULL;

@@ -125,6 +125,7 @@ struct srv {
     struct srv_opts opts;
     struct MHD_Daemon *daemon;
     atomic_int active;     /* requests in flight */
+    atomic_bool stopping;  /* SIGTERM seen: refuse new requests */
     char id_prefix[17];    /* random per process, hex */
     atomic_ullong id_seq;
 };
@@ -147,6 +148,7 @@ struct req {
     size_t len, cap;
     bool too_big;
     bool sent;             /* a response was queued */
+    bool close;            /* ask the client to close the connection */
     double t0;
     enum ej_role role;
     char key_id[65];

@@ -199,8 +199,8 @@ count_reg() {
 
 DB=$T/ereje.db
 AT='"at":"2026-03-01T10:00:00+05:00"'
-KID14='{"service":"social_network",'$AT',"birth_date":"2011-06-01"}'
-ADULT='{"service":"social_network",'$AT',"birth_date":"2006-01-01"}'
+KID14='{"service":"social_network",'"$AT"',"birth_date":"2011-06-01"}'
+ADULT='{"service":"social_network",'"$AT"',"birth_date":"2006-01-01"}'
 IIN='900101300186'
 
 # Keys.
@@ -273,21 +273,21 @@ check admin-adult 200 "Bearer $ADMIN" "$ADULT" &&
     has admin-adult body '"fired":[]' &&
     has admin-adult body '"age":20'
 check messenger-kid 200 "Bearer $PLAT" \
-    '{"service":"instant_messaging",'$AT',"birth_date":"2011-06-01"}' &&
+    '{"service":"instant_messaging",'"$AT"',"birth_date":"2011-06-01"}' &&
     has messenger-kid body '"advisory":{"decision":"allow"}' &&
     has messenger-kid body '"fired":[]' &&
     has messenger-kid body '"code":"exempt_service"'
-check iin-only 200 "Bearer $PLAT" '{"service":"video_hosting",'$AT',"iin":"'$IIN'"}' &&
+check iin-only 200 "Bearer $PLAT" '{"service":"video_hosting",'"$AT"',"iin":"'"$IIN"'"}' &&
     has iin-only body '"evidence":["iin"],"age":36'
 check assurance 200 "Bearer $PLAT" \
-    '{"service":"online_game",'$AT',"assurance":{"method":"egov","level":"strict","over_threshold":true}}' &&
+    '{"service":"online_game",'"$AT"',"assurance":{"method":"egov","level":"strict","over_threshold":true}}' &&
     has assurance body '"evidence":["assurance"]' &&
     has assurance body '"code":"assurance_over"'
 check unknown-fields 200 "Bearer $PLAT" \
-    '{"service":"social_network",'$AT',"birth_date":"2011-06-01","nickname":"x","extra":{"a":[1,2,{"b":null}]},"n":5}' &&
+    '{"service":"social_network",'"$AT"',"birth_date":"2011-06-01","nickname":"x","extra":{"a":[1,2,{"b":null}]},"n":5}' &&
     has unknown-fields body '{"decision":"allow","mode":"shadow","advisory":{"decision":"deny"}' &&
     lacks unknown-fields body 'nickname'
-check subject 200 "Bearer $PLAT" '{"service":"other",'$AT',"subject":"user-42","birth_date":"2011-06-01"}'
+check subject 200 "Bearer $PLAT" '{"service":"other",'"$AT"',"subject":"user-42","birth_date":"2011-06-01"}'
 check no-at 200 "Bearer $PLAT" '{"service":"other","birth_date":"2006-01-01"}' &&
     has no-at body '"age":20'
 
@@ -306,7 +306,7 @@ err field-missing 400 FIELD_MISSING "Bearer $PLAT" '{"birth_date":"2011-06-01"}'
 err field-missing-empty 400 FIELD_MISSING "Bearer $PLAT" '{}'
 err field-value 400 FIELD_VALUE "Bearer $PLAT" '{"service":"fax"}'
 err no-such-date 400 TIME_RANGE "Bearer $PLAT" '{"service":"other","birth_date":"2011-02-30"}'
-err born-after 400 TIME_RANGE "Bearer $PLAT" '{"service":"other",'$AT',"birth_date":"2027-01-01"}'
+err born-after 400 TIME_RANGE "Bearer $PLAT" '{"service":"other",'"$AT"',"birth_date":"2027-01-01"}'
 err no-offset 400 TIME_NO_OFFSET "Bearer $PLAT" '{"service":"other","at":"2026-03-01T10:00:00"}'
 err iin-checksum 400 IDNUM_CHECKSUM "Bearer $PLAT" '{"service":"other","iin":"900101300187"}'
 eq "400 replies record nothing" "$(count_reg)" "$nbefore"
@@ -353,7 +353,11 @@ mallow=$(metric 'ereje_registration_decisions_total{decision="allow"}')
 mdeny=$(metric 'ereje_rule_outcomes_total{rule="kz.draft.min_registration_age",mode="shadow",outcome="deny"}')
 mokay=$(metric 'ereje_rule_outcomes_total{rule="kz.draft.min_registration_age",mode="shadow",outcome="allow"}')
 mev=$(metric 'ereje_events_committed_total')
-[ "$m200" -gt 0 ] && [ "$mev" -gt 0 ] && ok || bad "metrics: counters at zero after requests ($m200, $mev)"
+if [ "$m200" -gt 0 ] && [ "$mev" -gt 0 ]; then
+    ok
+else
+    bad "metrics: counters at zero after requests ($m200, $mev)"
+fi
 check m-kid1 200 "Bearer $PLAT" "$KID14"
 check m-kid2 200 "Bearer $PLAT" "$KID14"
 check m-adult 200 "Bearer $PLAT" "$ADULT"
@@ -367,8 +371,13 @@ metric_is metrics-events 'ereje_events_committed_total' $((mev + 3))
 
 # Sequence numbers of the replies only grow, and each was committed.
 nack=$(wc -l <"$ACKED" | tr -d ' ')
-awk 'NR > 1 && $2 <= last { bad = 1 } { last = $2 } END { exit bad }' "$ACKED" &&
-    ok || { bad "event.seq not increasing"; cut -d' ' -f2 "$ACKED" | tr '\n' ' '; echo; }
+if awk 'NR > 1 && $2 <= last { bad = 1 } { last = $2 } END { exit bad }' "$ACKED"; then
+    ok
+else
+    bad "event.seq not increasing"
+    cut -d' ' -f2 "$ACKED" | tr '\n' ' '
+    echo
+fi
 eq "all acknowledged decisions stored" "$(count_reg)" "$nack"
 
 # A burst of concurrent requests: all answered 200 and all committed.
@@ -397,7 +406,8 @@ run verify-after-idle-stop 0 "$E" audit verify --db "$DB"
 
 # Graceful stop with requests in flight, a few rounds (the signal lands at
 # a different point of the burst each time): the exit status is 0, every
-# reply is a 200 or no reply at all, and whatever was acknowledged is kept
+# reply is a 200, a 503 SHUTTING_DOWN (a request that arrived after the
+# signal) or no reply at all, and whatever was acknowledged is kept
 # (checked below with the rest).
 round=1
 while [ "$round" -le 6 ]; do
@@ -429,8 +439,14 @@ while [ "$round" -le 6 ]; do
     stop "inflight$round" "$rpid"
     wait "$burst"
     acked "$rdir"/*.body >>"$ACKED"
-    others=$(cat "$rdir"/*.code | grep -vc -e '^200$' -e '^000$')
-    eq "inflight$round: only 200 or no reply" "$others" 0
+    others=$(cat "$rdir"/*.code | grep -vc -e '^200$' -e '^000$' -e '^503$')
+    eq "inflight$round: only 200, 503 or no reply" "$others" 0
+    for f in "$rdir"/*.code; do
+        if grep -qx 503 "$f" &&
+            ! grep -qF '"code":"SHUTTING_DOWN"' "${f%.code}.body"; then
+            eq "inflight$round: a 503 is SHUTTING_DOWN" "$(cat "${f%.code}.body")" SHUTTING_DOWN
+        fi
+    done
     if [ "$fail" -ne "$failed_before" ]; then
         sed 's/^/  inflight stderr: /' "$T/inflight$round.err" | head -5
         break # one failing round tells enough
@@ -441,7 +457,7 @@ done
 # After the stop: every acknowledged event is in the log, and nothing else.
 sqlite3 "$DB" "SELECT id FROM events WHERE type = 'registration.checked'" >"$T/stored"
 missing=0
-while read -r id seq; do
+while read -r id _; do
     grep -qxF "$id" "$T/stored" || missing=$((missing + 1))
 done <"$ACKED"
 eq "acknowledged events missing from the log" "$missing" 0
@@ -478,7 +494,7 @@ check enforce-kid 200 "Bearer $PLAT" "$KID14" &&
 check enforce-adult 200 "Bearer $PLAT" "$ADULT" &&
     has enforce-adult body '{"decision":"allow","mode":"enforce"'
 check enforce-messenger 200 "Bearer $ADMIN" \
-    '{"service":"instant_messaging",'$AT',"birth_date":"2011-06-01"}' &&
+    '{"service":"instant_messaging",'"$AT"',"birth_date":"2011-06-01"}' &&
     has enforce-messenger body '{"decision":"allow","mode":"enforce"' &&
     has enforce-messenger body '"code":"exempt_service"'
 metric_is metrics-enforce-deny 'ereje_rule_outcomes_total{rule="kz.draft.min_registration_age",mode="enforce",outcome="deny"}' 1
@@ -500,14 +516,20 @@ sqlite3 "$DB" <"$T/lockfifo" >/dev/null 2>&1 &
 SQPID=$!
 SERVERS="$SERVERS $SQPID"
 exec 7>"$T/lockfifo"
-echo 'BEGIN IMMEDIATE;' >&7
+printf '.timeout 10000\nBEGIN IMMEDIATE;\n' >&7
 tries=0
 while [ "$tries" -lt 100 ] && sqlite3 "$DB" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1; do
     sleep 0.1
     tries=$((tries + 1))
 done
 nbefore=$(count_reg)
-start locked "$DB" "" && {
+locked=0
+if sqlite3 "$DB" 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1; then
+    bad "locked: could not hold the write lock for the test"
+else
+    locked=1
+fi
+[ "$locked" = 1 ] && start locked "$DB" "" && {
     LPID=$SPID
     curl -sS -o "$T/lockA.body" -w '%{http_code}\n' -H "Authorization: Bearer $PLAT" \
         --data-binary "$ADULT" "http://127.0.0.1:$PORT$CHECK" >"$T/lockA.code" 2>/dev/null &
