@@ -17,5 +17,6 @@
 #include "ereje/idnum.h"
 #include "ereje/policy.h"
 #include "ereje/registration.h"
+#include "ereje/anon.h"
 
 #endif

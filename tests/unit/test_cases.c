@@ -10,6 +10,10 @@
  *                    advisory, reasons (comma list), age_band; policy is
  *                    "kz" (the shipped packs) or a pack file in that
  *                    folder loaded with the shipped tables only
+ *   anon/ *.tsv      scenarios of one account under a follower_threshold
+ *                    rule: policy, scenario, at, op, arg, then expected
+ *                    change, case_state, listed, overdue, due ('-' = not
+ *                    checked); rows of one scenario run in order
  *   pack/ *.yaml     a policy file with '# expect: LINE:COL: text' lines;
  *                    loading it (with the shipped tables) must give exactly
  *                    those diagnostics; '# expect: none' for a valid file.
@@ -343,6 +347,168 @@ static void registration_cases(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* --- anonymous accounts -------------------------------------------------- */
+
+#define ANON_DAYS 400
+
+struct anon_ctx {
+    char scenario[128];
+    char policy[128];
+    struct ej_policy *p;
+    struct ej_anon_rule rule;
+    const struct ej_tz *tz;
+    const struct ej_calendar *cal;
+    struct ej_account acc;
+    int32_t first_day;
+    uint32_t daily[ANON_DAYS]; /* last count of each day, by day offset */
+    bool has[ANON_DAYS];
+};
+
+static void anon_reset(struct anon_ctx *c, const char *policy,
+                       const char *scenario)
+{
+    if (!c->p || strcmp(c->policy, policy) != 0) {
+        ej_policy_free(c->p);
+        if (strcmp(policy, "kz") == 0) {
+            c->p = tu_policy(NULL, 0);
+        } else {
+            char path[512];
+            snprintf(path, sizeof path, "%s/tests/cases/anon/%s",
+                     EJ_SOURCE_DIR, policy);
+            const char *extra[] = {path};
+            c->p = tu_policy(extra, 1);
+        }
+        snprintf(c->policy, sizeof c->policy, "%s", policy);
+        const struct ej_rule *r = NULL;
+        const struct ej_pack *k = NULL;
+        for (size_t i = 0; !r && i < ej_policy_pack_count(c->p); i++) {
+            const struct ej_pack *pk = ej_policy_pack(c->p, i);
+            for (size_t j = 0; j < ej_pack_rule_count(pk); j++)
+                if (strcmp(ej_rule_kind(ej_pack_rule(pk, j)),
+                           "follower_threshold") == 0 &&
+                    (strcmp(policy, "kz") == 0 ||
+                     strcmp(ej_pack_id(pk), "kz.draft-2025") != 0)) {
+                    r = ej_pack_rule(pk, j);
+                    k = pk;
+                    break;
+                }
+        }
+        assert_non_null(r);
+        assert_int_equal(ej_anon_rule_from(r, k, &c->rule), EJ_OK);
+        c->tz = ej_pack_tz(c->p, k);
+        c->cal = ej_pack_calendar(k);
+    }
+    snprintf(c->scenario, sizeof c->scenario, "%s", scenario);
+    ej_account_init(&c->acc);
+    c->first_day = INT32_MIN;
+    memset(c->has, 0, sizeof c->has);
+}
+
+static int32_t local_day(const struct anon_ctx *c, int64_t ms)
+{
+    struct ej_date d;
+    assert_int_equal(ej_tz_local_date(c->tz, ms, &d), EJ_OK);
+    return (int32_t)ej_date_to_days(d);
+}
+
+static void anon_row(const char *file, int ln, char **f, void *vctx)
+{
+    struct anon_ctx *c = vctx;
+    if (!c->p || strcmp(c->policy, f[0]) != 0 ||
+        strcmp(c->scenario, f[1]) != 0)
+        anon_reset(c, f[0], f[1]);
+    int64_t at = tu_instant(f[2]);
+    int32_t day = local_day(c, at);
+    enum ej_anon_change ch = EJ_ANON_NO_CHANGE;
+    enum ej_err rc = EJ_OK;
+    const char *op = f[3], *arg = f[4];
+
+    if (strcmp(op, "followers") == 0) {
+        unsigned long n = strtoul(arg, NULL, 10);
+        uint16_t share = EJ_KZ_SHARE_UNKNOWN;
+        const char *at_sign = strchr(arg, '@');
+        if (at_sign)
+            share = (uint16_t)strtoul(at_sign + 1, NULL, 10);
+        if (c->first_day == INT32_MIN)
+            c->first_day = day;
+        int32_t off = day - c->first_day;
+        if (off < 0 || off >= ANON_DAYS) {
+            CASE_FAIL(file, ln, "day out of the scenario's range");
+            return;
+        }
+        c->daily[off] = (uint32_t)n;
+        c->has[off] = true;
+        /* The window: the last window_days days that have a count. */
+        uint32_t win[ANON_DAYS];
+        size_t nw = 0;
+        for (int32_t d = off - c->rule.window_days + 1; d <= off; d++)
+            if (d >= 0 && c->has[d])
+                win[nw++] = c->daily[d];
+        uint32_t m = ej_anon_measure(&c->rule, win, nw);
+        rc = ej_anon_observe(&c->rule, &c->acc, m, share, at, day, c->tz,
+                             c->cal, &ch);
+    } else if (strcmp(op, "identity") == 0) {
+        enum ej_identity st;
+        if (!ej_identity_parse(arg, strlen(arg), &st)) {
+            CASE_FAIL(file, ln, "bad identity status %s", arg);
+            return;
+        }
+        rc = ej_anon_identity(&c->rule, &c->acc, st, at, c->tz, c->cal, &ch);
+    } else if (strcmp(op, "notified") == 0) {
+        rc = ej_anon_notified(&c->acc);
+    } else if (strcmp(op, "closed") == 0) {
+        ej_anon_closed(&c->acc, &ch);
+    } else if (strcmp(op, "check") != 0) {
+        CASE_FAIL(file, ln, "unknown op %s", op);
+        return;
+    }
+    if (rc != EJ_OK) {
+        if (strcmp(f[5], ej_errname(rc)) != 0)
+            CASE_FAIL(file, ln, "%s %s: error %s, want %s", op, arg,
+                      ej_errname(rc), f[5]);
+        return;
+    }
+    static const char *const chn[] = {"none", "entered", "left"};
+    if (!dash(f[5]) && strcmp(chn[ch], f[5]) != 0)
+        CASE_FAIL(file, ln, "%s: change %s, want %s", c->scenario, chn[ch],
+                  f[5]);
+    if (!dash(f[6]) &&
+        strcmp(ej_case_state_name((enum ej_case_state)c->acc.case_state),
+               f[6]) != 0)
+        CASE_FAIL(file, ln, "%s: case %s, want %s", c->scenario,
+                  ej_case_state_name((enum ej_case_state)c->acc.case_state),
+                  f[6]);
+    if (!dash(f[7]) &&
+        ej_anon_listed(&c->rule, &c->acc, day) != (strcmp(f[7], "1") == 0))
+        CASE_FAIL(file, ln, "%s: listed %d, want %s", c->scenario,
+                  ej_anon_listed(&c->rule, &c->acc, day), f[7]);
+    if (!dash(f[8]) &&
+        ej_anon_overdue(&c->acc, at) != (strcmp(f[8], "1") == 0))
+        CASE_FAIL(file, ln, "%s: overdue %d, want %s", c->scenario,
+                  ej_anon_overdue(&c->acc, at), f[8]);
+    if (!dash(f[9])) {
+        char due[EJ_INSTANT_TEXT_MAX] = "none";
+        if (c->acc.case_due_ms)
+            ej_instant_format(c->acc.case_due_ms, 0, due);
+        if (strcmp(due, f[9]) != 0)
+            CASE_FAIL(file, ln, "%s: due %s, want %s", c->scenario, due,
+                      f[9]);
+    }
+}
+
+static void anon_cases(void **state)
+{
+    (void)state;
+    struct anon_ctx c;
+    memset(&c, 0, sizeof c);
+    failures = 0;
+    int rows = each_row(EJ_SOURCE_DIR "/tests/cases/anon", 10, anon_row, &c);
+    ej_policy_free(c.p);
+    fprintf(stderr, "anon: %d cases\n", rows);
+    assert_true(rows >= 30);
+    assert_int_equal(failures, 0);
+}
+
 /* --- pack validation ---------------------------------------------------- */
 
 static void pack_case(const char *path)
@@ -433,6 +599,7 @@ int main(void)
         cmocka_unit_test(idnum_cases),
         cmocka_unit_test(deadline_cases),
         cmocka_unit_test(registration_cases),
+        cmocka_unit_test(anon_cases),
         cmocka_unit_test(pack_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
