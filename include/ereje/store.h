@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ereje/anon.h"
 #include "ereje/err.h"
 
 #ifdef __cplusplus
@@ -53,6 +54,21 @@ struct ej_event {
     unsigned char hash[EJ_HASH_LEN];      /* set by the store */
     bool malformed;        /* scan: a stored field holds bytes no string
                               written by ereje can (a NUL) */
+};
+
+/* A row of encrypted identity data (see lib/store/migrations/0002). */
+#define EJ_NONCE_LEN 24
+#define EJ_IDENTITY_CT_MAX 4096
+struct ej_identity_row {
+    int status;                          /* enum ej_identity */
+    char method[64];
+    bool has_iin_hash;
+    unsigned char iin_hash[EJ_HASH_LEN];
+    bool has_ciphertext;
+    unsigned char nonce[EJ_NONCE_LEN];
+    unsigned char ciphertext[EJ_IDENTITY_CT_MAX];
+    size_t ct_len;
+    int64_t updated_ms;
 };
 
 enum ej_role {
@@ -91,6 +107,43 @@ struct ej_store_ops {
     enum ej_err (*key_find)(struct ej_store *s,
                             const unsigned char hash[EJ_HASH_LEN],
                             enum ej_role *role, char key_id[65]);
+
+    /* Transactions spanning several operations (ingest): append inside an
+     * open transaction joins it. */
+    enum ej_err (*begin)(struct ej_store *s);
+    enum ej_err (*commit)(struct ej_store *s);
+    void (*rollback)(struct ej_store *s);
+
+    /* Folded account state. service gets up to 31 bytes and its NUL. */
+    enum ej_err (*account_get)(struct ej_store *s, const char *id,
+                               struct ej_account *a, char service[32],
+                               bool *found);
+    /* service NULL keeps the stored one. */
+    enum ej_err (*account_put)(struct ej_store *s, const char *id,
+                               const struct ej_account *a,
+                               const char *service);
+    /* Each account with its state (only those in the registry when
+     * registry_only), in id order, until fn returns non-zero. */
+    enum ej_err (*accounts_scan)(struct ej_store *s, bool registry_only,
+                                 int (*fn)(const char *id,
+                                           const struct ej_account *a,
+                                           void *ctx),
+                                 void *ctx);
+    enum ej_err (*daily_put)(struct ej_store *s, const char *id, int32_t day,
+                             uint32_t followers);
+    /* The counts of days from_day..to_day that have one, oldest first. */
+    enum ej_err (*daily_window)(struct ej_store *s, const char *id,
+                                int32_t from_day, int32_t to_day,
+                                uint32_t *out, size_t cap, size_t *n);
+    enum ej_err (*identity_put)(struct ej_store *s, const char *account,
+                                const struct ej_identity_row *row);
+    enum ej_err (*identity_get)(struct ej_store *s, const char *account,
+                                struct ej_identity_row *row, bool *found);
+    enum ej_err (*audience_put)(struct ej_store *s, int32_t day,
+                                int64_t users);
+    /* Sum and count of the reported days from_day..to_day. */
+    enum ej_err (*audience_sum)(struct ej_store *s, int32_t from_day,
+                                int32_t to_day, uint64_t *sum, int *days);
 };
 
 /* The SQLite backend (WAL, numbered migrations). */
@@ -113,6 +166,9 @@ EJ_EXTERN enum ej_err ej_store_key_add(struct ej_store *s, const char *key_id,
 EJ_EXTERN enum ej_err ej_store_key_find(struct ej_store *s,
                                         const unsigned char hash[EJ_HASH_LEN],
                                         enum ej_role *role, char key_id[65]);
+/* The operations table of an open store (for the account and identity
+ * operations above, called as ej_store_ops_of(s)->account_get(s, ...)). */
+EJ_EXTERN const struct ej_store_ops *ej_store_ops_of(const struct ej_store *s);
 
 /* Hash of an event given its prev_hash (libsodium SHA-256 over prev_hash
  * and the canonical bytes). */

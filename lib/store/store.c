@@ -21,6 +21,11 @@ enum ej_err ej_store_open(const struct ej_store_ops *ops, const char *path,
     return rc;
 }
 
+const struct ej_store_ops *ej_store_ops_of(const struct ej_store *s)
+{
+    return s->ops;
+}
+
 void ej_store_close(struct ej_store *s)
 {
     if (s)

@@ -23,6 +23,9 @@ struct sqlite_store {
     struct ej_store base;
     sqlite3 *db;
     sqlite3_stmt *insert, *set_head, *get_head, *scan, *key_add, *key_find;
+    sqlite3_stmt *acc_get, *acc_put, *acc_scan, *acc_scan_reg, *daily_put,
+        *daily_win, *id_put, *id_get, *aud_put, *aud_sum;
+    bool in_txn; /* a begin() is open */
 };
 
 static enum ej_err exec(sqlite3 *db, const char *sql)
@@ -71,6 +74,11 @@ static void sq_close(struct ej_store *base)
     sqlite3_finalize(s->scan);
     sqlite3_finalize(s->key_add);
     sqlite3_finalize(s->key_find);
+    sqlite3_stmt *more[] = {s->acc_get, s->acc_put, s->acc_scan,
+                            s->acc_scan_reg, s->daily_put, s->daily_win,
+                            s->id_put, s->id_get, s->aud_put, s->aud_sum};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++)
+        sqlite3_finalize(more[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -121,6 +129,45 @@ static enum ej_err sq_open(const char *path, struct ej_store **out)
          "VALUES (?,?,?,?,?)"},
         {offsetof(struct sqlite_store, key_find),
          "SELECT id, role FROM api_keys WHERE hash = ? AND revoked_ms IS NULL"},
+#define ACC_COLS                                                            \
+    "followers, measure, kz_share_pm, identity, case_state, flags, "       \
+    "above_since, below_since, case_opened_ms, case_due_ms, last_ms"
+        {offsetof(struct sqlite_store, acc_get),
+         "SELECT " ACC_COLS ", service FROM accounts WHERE id = ?"},
+        {offsetof(struct sqlite_store, acc_put),
+         "INSERT INTO accounts (id, service, " ACC_COLS ") "
+         "VALUES (?1, coalesce(?2, ''), ?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) "
+         "ON CONFLICT (id) DO UPDATE SET service = coalesce(?2, service), "
+         "followers = ?3, measure = ?4, kz_share_pm = ?5, identity = ?6, "
+         "case_state = ?7, flags = ?8, above_since = ?9, below_since = ?10, "
+         "case_opened_ms = ?11, case_due_ms = ?12, last_ms = ?13"},
+        {offsetof(struct sqlite_store, acc_scan),
+         "SELECT " ACC_COLS ", id FROM accounts ORDER BY id"},
+        {offsetof(struct sqlite_store, acc_scan_reg),
+         "SELECT " ACC_COLS ", id FROM accounts WHERE (flags & 2) != 0 "
+         "ORDER BY id"},
+        {offsetof(struct sqlite_store, daily_put),
+         "INSERT INTO follower_daily (account, day, followers) "
+         "VALUES (?,?,?) ON CONFLICT (account, day) "
+         "DO UPDATE SET followers = excluded.followers"},
+        {offsetof(struct sqlite_store, daily_win),
+         "SELECT followers FROM follower_daily WHERE account = ? "
+         "AND day BETWEEN ? AND ? ORDER BY day"},
+        {offsetof(struct sqlite_store, id_put),
+         "INSERT INTO identities (account, status, method, iin_hash, nonce, "
+         "ciphertext, updated_ms) VALUES (?1,?2,?3,?4,?5,?6,?7) "
+         "ON CONFLICT (account) DO UPDATE SET status = ?2, method = ?3, "
+         "iin_hash = coalesce(?4, iin_hash), nonce = coalesce(?5, nonce), "
+         "ciphertext = coalesce(?6, ciphertext), updated_ms = ?7"},
+        {offsetof(struct sqlite_store, id_get),
+         "SELECT status, method, iin_hash, nonce, ciphertext, updated_ms "
+         "FROM identities WHERE account = ?"},
+        {offsetof(struct sqlite_store, aud_put),
+         "INSERT INTO audience_daily (day, users) VALUES (?,?) "
+         "ON CONFLICT (day) DO UPDATE SET users = excluded.users"},
+        {offsetof(struct sqlite_store, aud_sum),
+         "SELECT coalesce(sum(users), 0), count(*) FROM audience_daily "
+         "WHERE day BETWEEN ? AND ?"},
     };
     for (size_t i = 0; i < sizeof stmts / sizeof *stmts; i++)
         if (sqlite3_prepare_v3(s->db, stmts[i].sql, -1,
@@ -172,7 +219,8 @@ static enum ej_err sq_append(struct ej_store *base, struct ej_event *ev,
     size_t added = 0;
     enum ej_err rc = EJ_IO;
 
-    if (exec(s->db, "BEGIN IMMEDIATE") != EJ_OK)
+    bool own = !s->in_txn;
+    if (own && exec(s->db, "BEGIN IMMEDIATE") != EJ_OK)
         return EJ_IO;
     /* The head is read inside the write transaction: no other writer can
      * move it until COMMIT. */
@@ -215,12 +263,14 @@ static enum ej_err sq_append(struct ej_store *base, struct ej_event *ev,
     sqlite3_reset(s->set_head);
     if (step != SQLITE_DONE)
         goto out;
-    if (exec(s->db, "COMMIT") != EJ_OK)
+    if (own && exec(s->db, "COMMIT") != EJ_OK)
         goto out;
     rc = EJ_OK;
 out:
     if (rc != EJ_OK) {
-        exec(s->db, "ROLLBACK");
+        /* Inside a caller's transaction the caller rolls back. */
+        if (own)
+            exec(s->db, "ROLLBACK");
         for (size_t i = 0; i < n; i++)
             ev[i].seq = 0;
         return rc;
@@ -336,6 +386,261 @@ static enum ej_err sq_key_find(struct ej_store *base,
     return rc;
 }
 
+static enum ej_err sq_begin(struct ej_store *base)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    if (s->in_txn)
+        return EJ_INVALID;
+    if (exec(s->db, "BEGIN IMMEDIATE") != EJ_OK)
+        return EJ_IO;
+    s->in_txn = true;
+    return EJ_OK;
+}
+
+static enum ej_err sq_commit(struct ej_store *base)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    if (!s->in_txn)
+        return EJ_INVALID;
+    if (exec(s->db, "COMMIT") != EJ_OK) {
+        exec(s->db, "ROLLBACK");
+        s->in_txn = false;
+        return EJ_IO;
+    }
+    s->in_txn = false;
+    return EJ_OK;
+}
+
+static void sq_rollback(struct ej_store *base)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    if (s->in_txn)
+        exec(s->db, "ROLLBACK");
+    s->in_txn = false;
+}
+
+/* Run a statement to completion and reset it. */
+static enum ej_err done(sqlite3_stmt *st)
+{
+    int step = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return step == SQLITE_DONE ? EJ_OK : EJ_IO;
+}
+
+static void read_account(sqlite3_stmt *st, struct ej_account *a)
+{
+    ej_account_init(a);
+    a->followers = (uint32_t)sqlite3_column_int64(st, 0);
+    a->measure = (uint32_t)sqlite3_column_int64(st, 1);
+    a->kz_share_pm = (uint16_t)sqlite3_column_int(st, 2);
+    a->identity = (uint8_t)sqlite3_column_int(st, 3);
+    a->case_state = (uint8_t)sqlite3_column_int(st, 4);
+    a->flags = (uint8_t)sqlite3_column_int(st, 5);
+    a->above_since = sqlite3_column_int(st, 6);
+    a->below_since = sqlite3_column_int(st, 7);
+    a->case_opened_ms = sqlite3_column_int64(st, 8);
+    a->case_due_ms = sqlite3_column_int64(st, 9);
+    a->last_ms = sqlite3_column_int64(st, 10);
+}
+
+static enum ej_err sq_account_get(struct ej_store *base, const char *id,
+                                  struct ej_account *a, char service[32],
+                                  bool *found)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->acc_get;
+    enum ej_err rc = EJ_OK;
+    bind_text(st, 1, id);
+    int step = sqlite3_step(st);
+    *found = step == SQLITE_ROW;
+    if (step == SQLITE_ROW) {
+        read_account(st, a);
+        if (service) {
+            snprintf(service, 32, "%s", col_text(st, 11));
+        }
+    } else if (step != SQLITE_DONE) {
+        rc = EJ_IO;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static enum ej_err sq_account_put(struct ej_store *base, const char *id,
+                                  const struct ej_account *a,
+                                  const char *service)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->acc_put;
+    bind_text(st, 1, id);
+    if (service)
+        bind_text(st, 2, service);
+    else
+        sqlite3_bind_null(st, 2);
+    sqlite3_bind_int64(st, 3, a->followers);
+    sqlite3_bind_int64(st, 4, a->measure);
+    sqlite3_bind_int(st, 5, a->kz_share_pm);
+    sqlite3_bind_int(st, 6, a->identity);
+    sqlite3_bind_int(st, 7, a->case_state);
+    sqlite3_bind_int(st, 8, a->flags);
+    sqlite3_bind_int(st, 9, a->above_since);
+    sqlite3_bind_int(st, 10, a->below_since);
+    sqlite3_bind_int64(st, 11, a->case_opened_ms);
+    sqlite3_bind_int64(st, 12, a->case_due_ms);
+    sqlite3_bind_int64(st, 13, a->last_ms);
+    return done(st);
+}
+
+static enum ej_err sq_accounts_scan(struct ej_store *base, bool registry_only,
+                                    int (*fn)(const char *,
+                                              const struct ej_account *,
+                                              void *),
+                                    void *ctx)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = registry_only ? s->acc_scan_reg : s->acc_scan;
+    enum ej_err rc = EJ_OK;
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        struct ej_account a;
+        read_account(st, &a);
+        if (fn(col_text(st, 11), &a, ctx))
+            break;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static enum ej_err sq_daily_put(struct ej_store *base, const char *id,
+                                int32_t day, uint32_t followers)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    bind_text(s->daily_put, 1, id);
+    sqlite3_bind_int(s->daily_put, 2, day);
+    sqlite3_bind_int64(s->daily_put, 3, followers);
+    return done(s->daily_put);
+}
+
+static enum ej_err sq_daily_window(struct ej_store *base, const char *id,
+                                   int32_t from_day, int32_t to_day,
+                                   uint32_t *out, size_t cap, size_t *n)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->daily_win;
+    enum ej_err rc = EJ_OK;
+    size_t k = 0;
+    bind_text(st, 1, id);
+    sqlite3_bind_int(st, 2, from_day);
+    sqlite3_bind_int(st, 3, to_day);
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        if (k < cap)
+            out[k++] = (uint32_t)sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    *n = k;
+    return rc;
+}
+
+static enum ej_err sq_identity_put(struct ej_store *base, const char *account,
+                                   const struct ej_identity_row *r)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->id_put;
+    bind_text(st, 1, account);
+    sqlite3_bind_int(st, 2, r->status);
+    bind_text(st, 3, r->method);
+    if (r->has_iin_hash)
+        sqlite3_bind_blob(st, 4, r->iin_hash, EJ_HASH_LEN, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    if (r->has_ciphertext) {
+        sqlite3_bind_blob(st, 5, r->nonce, EJ_NONCE_LEN, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 6, r->ciphertext, (int)r->ct_len,
+                          SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, 5);
+        sqlite3_bind_null(st, 6);
+    }
+    sqlite3_bind_int64(st, 7, r->updated_ms);
+    return done(st);
+}
+
+static enum ej_err sq_identity_get(struct ej_store *base, const char *account,
+                                   struct ej_identity_row *r, bool *found)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->id_get;
+    enum ej_err rc = EJ_OK;
+    memset(r, 0, sizeof *r);
+    bind_text(st, 1, account);
+    int step = sqlite3_step(st);
+    *found = step == SQLITE_ROW;
+    if (step == SQLITE_ROW) {
+        r->status = sqlite3_column_int(st, 0);
+        snprintf(r->method, sizeof r->method, "%s", col_text(st, 1));
+        if (sqlite3_column_bytes(st, 2) == EJ_HASH_LEN) {
+            memcpy(r->iin_hash, sqlite3_column_blob(st, 2), EJ_HASH_LEN);
+            r->has_iin_hash = true;
+        }
+        int ct = sqlite3_column_bytes(st, 4);
+        if (sqlite3_column_bytes(st, 3) == EJ_NONCE_LEN && ct > 0 &&
+            (size_t)ct <= EJ_IDENTITY_CT_MAX) {
+            memcpy(r->nonce, sqlite3_column_blob(st, 3), EJ_NONCE_LEN);
+            memcpy(r->ciphertext, sqlite3_column_blob(st, 4), (size_t)ct);
+            r->ct_len = (size_t)ct;
+            r->has_ciphertext = true;
+        }
+        r->updated_ms = sqlite3_column_int64(st, 5);
+    } else if (step != SQLITE_DONE) {
+        rc = EJ_IO;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static enum ej_err sq_audience_put(struct ej_store *base, int32_t day,
+                                   int64_t users)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_bind_int(s->aud_put, 1, day);
+    sqlite3_bind_int64(s->aud_put, 2, users);
+    return done(s->aud_put);
+}
+
+static enum ej_err sq_audience_sum(struct ej_store *base, int32_t from_day,
+                                   int32_t to_day, uint64_t *sum, int *days)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st = s->aud_sum;
+    enum ej_err rc = EJ_IO;
+    sqlite3_bind_int(st, 1, from_day);
+    sqlite3_bind_int(st, 2, to_day);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *sum = (uint64_t)sqlite3_column_int64(st, 0);
+        *days = sqlite3_column_int(st, 1);
+        rc = EJ_OK;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
 static const struct ej_store_ops sqlite_ops = {
     .version = 1,
     .name = "sqlite",
@@ -346,6 +651,18 @@ static const struct ej_store_ops sqlite_ops = {
     .head = sq_head,
     .key_add = sq_key_add,
     .key_find = sq_key_find,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .account_get = sq_account_get,
+    .account_put = sq_account_put,
+    .accounts_scan = sq_accounts_scan,
+    .daily_put = sq_daily_put,
+    .daily_window = sq_daily_window,
+    .identity_put = sq_identity_put,
+    .identity_get = sq_identity_get,
+    .audience_put = sq_audience_put,
+    .audience_sum = sq_audience_sum,
 };
 
 const struct ej_store_ops *ej_store_sqlite(void) { return &sqlite_ops; }
