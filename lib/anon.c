@@ -88,18 +88,38 @@ uint32_t ej_anon_measure(const struct ej_anon_rule *r, const uint32_t *daily,
     return daily[n - 1];
 }
 
+/* The deadline of a period starting at at_ms; 0 when the calendar does
+ * not cover it yet (the case still opens: a missing holiday table must
+ * not hide an account; the deadline appears once the table is extended
+ * and the account is seen again). */
+static enum ej_err due_of(const struct ej_anon_rule *r, int64_t at_ms,
+                          const struct ej_tz *tz,
+                          const struct ej_calendar *cal, int64_t *due)
+{
+    struct ej_deadline dl;
+    enum ej_err rc = ej_deadline_compute(at_ms, r->deadline, tz, cal, &dl);
+    if (rc == EJ_CALENDAR_RANGE) {
+        *due = 0;
+        return EJ_OK;
+    }
+    if (rc != EJ_OK)
+        return rc;
+    *due = dl.due_ms;
+    return EJ_OK;
+}
+
 static enum ej_err open_case(const struct ej_anon_rule *r,
                              struct ej_account *a, int64_t at_ms,
                              const struct ej_tz *tz,
                              const struct ej_calendar *cal)
 {
-    struct ej_deadline dl;
-    enum ej_err rc = ej_deadline_compute(at_ms, r->deadline, tz, cal, &dl);
+    int64_t due;
+    enum ej_err rc = due_of(r, at_ms, tz, cal, &due);
     if (rc != EJ_OK)
         return rc;
     a->case_state = EJ_CASE_OPENED;
     a->case_opened_ms = at_ms;
-    a->case_due_ms = dl.due_ms;
+    a->case_due_ms = due;
     a->flags &= (uint8_t)~EJ_ACC_ESCALATED;
     return EJ_OK;
 }
@@ -184,13 +204,12 @@ enum ej_err ej_anon_identity(const struct ej_anon_rule *r,
         break;
     case EJ_ID_REJECTED:
         if (open) {
-            struct ej_deadline dl;
-            enum ej_err rc =
-                ej_deadline_compute(at_ms, r->deadline, tz, cal, &dl);
+            int64_t due;
+            enum ej_err rc = due_of(r, at_ms, tz, cal, &due);
             if (rc != EJ_OK)
                 return rc;
             a->case_state = EJ_CASE_REJECTED;
-            a->case_due_ms = dl.due_ms;
+            a->case_due_ms = due;
             a->flags &= (uint8_t)~EJ_ACC_ESCALATED;
         }
         break;

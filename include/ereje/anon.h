@@ -112,7 +112,8 @@ EJ_EXTERN uint32_t ej_anon_measure(const struct ej_anon_rule *r,
 /* Apply a new measure observed at instant at_ms (local day `day` in the
  * pack's zone). Opens a case with its deadline (tz and cal are the pack's)
  * when the account enters the registry; closes it when the account leaves.
- * Returns the change in *out. */
+ * When the calendar does not cover the deadline yet, the case opens with
+ * case_due_ms 0 (deadline unknown). Returns the change in *out. */
 EJ_EXTERN enum ej_err ej_anon_observe(const struct ej_anon_rule *r,
                                       struct ej_account *a, uint32_t measure,
                                       uint16_t kz_share_pm, int64_t at_ms,

@@ -44,6 +44,9 @@ int cmd_check(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_keys(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_audit(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_serve(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_registry(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 extern const char cmd_policy_usage[];
 extern const char cmd_idnum_usage[];
 extern const char cmd_deadline_usage[];
@@ -51,6 +54,9 @@ extern const char cmd_check_usage[];
 extern const char cmd_keys_usage[];
 extern const char cmd_audit_usage[];
 extern const char cmd_serve_usage[];
+extern const char cmd_ingest_usage[];
+extern const char cmd_registry_usage[];
+extern const char cmd_report_usage[];
 
 /* Print "ereje: " and the message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

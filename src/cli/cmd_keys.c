@@ -5,21 +5,65 @@
 #include <time.h>
 
 #include "server.h"
+#include "vault.h"
 
 const char cmd_keys_usage[] =
     "usage: ereje keys create --db FILE --role ROLE [--label TEXT]\n"
+    "       ereje keys init --key-file FILE\n"
     "\n"
     "Create an API key and print it once, as JSON {id, role, label, key}.\n"
     "Only its SHA-256 is stored: keep the key now, it cannot be shown\n"
     "again. The creation is recorded in the audit log (without the key).\n"
     "\n"
     "Roles: platform (registration checks, events), moderator (content\n"
-    "decisions), auditor (read the log and registries), admin (all).\n";
+    "decisions), auditor (read the log and registries), admin (all).\n"
+    "\n"
+    "init    Create the key that encrypts identity data at rest (a random\n"
+    "        256-bit key, written as hex to FILE with mode 0600; refuses to\n"
+    "        overwrite). Prints the key's id. Keep FILE outside the database\n"
+    "        and its backups; without it identity data cannot be read.\n";
+
+static int keys_init(int argc, char **argv)
+{
+    const char *file = NULL;
+    for (int i = 2; i < argc; i++) {
+        bool missing = false;
+        const char *v = cli_opt(argc, argv, &i, "--key-file", &missing);
+        if (v) {
+            file = v;
+        } else {
+            cli_err(missing ? "keys init: %s needs a value"
+                            : "keys init: unexpected '%s'",
+                    argv[i]);
+            return EXIT_BADINPUT;
+        }
+    }
+    if (!file) {
+        cli_err("keys init: --key-file FILE is required");
+        return EXIT_BADINPUT;
+    }
+    char id[17];
+    enum ej_err rc = vault_init_file(file, id);
+    if (rc == EJ_INVALID) {
+        cli_err("keys init: %s exists; not overwritten", file);
+        return EXIT_BADINPUT;
+    }
+    if (rc != EJ_OK) {
+        cli_err("keys init: cannot write %s", file);
+        return EXIT_ENV;
+    }
+    return cli_json_println(json_pack("{s:s,s:s}", "key_file", file,
+                                      "key_id", id))
+               ? EXIT_OK
+               : EXIT_ENV;
+}
 
 int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *db = NULL, *role_s = NULL, *label = "";
     (void)ctx;
+    if (argc >= 2 && strcmp(argv[1], "init") == 0)
+        return keys_init(argc, argv);
     if (argc < 2 || strcmp(argv[1], "create") != 0) {
         fputs(cmd_keys_usage, stderr);
         return EXIT_BADINPUT;

@@ -1,0 +1,531 @@
+/* ingest.c: see ingest.h. */
+#include "ingest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "jw.h"
+
+#define WINDOW_MAX 400
+
+struct ingest {
+    struct ej_store *st;
+    const struct ej_store_ops *ops;
+    const struct ej_policy *p;
+    const struct vault *vault;
+    bool has_rule;
+    struct ej_anon_rule rule;
+    const struct ej_tz *tz;
+    const struct ej_calendar *cal;
+};
+
+enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
+                       const struct vault *v, struct ingest **out)
+{
+    struct ingest *g = calloc(1, sizeof *g);
+    *out = NULL;
+    if (!g)
+        return EJ_NOMEM;
+    g->st = st;
+    g->ops = ej_store_ops_of(st);
+    g->p = p;
+    g->vault = v;
+    /* The first follower_threshold rule that is not off decides; with no
+     * such rule, platform events are still recorded. */
+    for (size_t i = 0; !g->has_rule && i < ej_policy_pack_count(p); i++) {
+        const struct ej_pack *k = ej_policy_pack(p, i);
+        for (size_t j = 0; j < ej_pack_rule_count(k); j++) {
+            const struct ej_rule *r = ej_pack_rule(k, j);
+            if (strcmp(ej_rule_kind(r), "follower_threshold") != 0 ||
+                ej_rule_mode(p, r) == EJ_MODE_OFF)
+                continue;
+            if (ej_anon_rule_from(r, k, &g->rule) == EJ_OK &&
+                ej_pack_tz(p, k) && ej_pack_calendar(k)) {
+                g->has_rule = true;
+                g->tz = ej_pack_tz(p, k);
+                g->cal = ej_pack_calendar(k);
+                break;
+            }
+        }
+    }
+    if (!g->tz) {
+        /* Local days for audience.daily still need the zone. */
+        for (size_t i = 0; i < ej_policy_pack_count(p) && !g->tz; i++)
+            g->tz = ej_pack_tz(p, ej_policy_pack(p, i));
+    }
+    *out = g;
+    return EJ_OK;
+}
+
+void ingest_free(struct ingest *g) { free(g); }
+
+/* --- validation ------------------------------------------------------- */
+
+static bool reject(struct ingest_result *r, const char *code, const char *fmt,
+                   ...) __attribute__((format(printf, 3, 4)));
+static bool reject(struct ingest_result *r, const char *code, const char *fmt,
+                   ...)
+{
+    va_list ap;
+    r->status = INGEST_REJECTED;
+    r->code = code;
+    va_start(ap, fmt);
+    vsnprintf(r->message, sizeof r->message, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+/* A required non-empty string of at most max bytes without NUL. */
+static bool str_field(const json_t *o, const char *key, size_t max,
+                      const char **out, struct ingest_result *r)
+{
+    json_t *v = json_object_get(o, key);
+    if (!v || json_is_null(v))
+        return reject(r, "FIELD_MISSING", "%s is required", key);
+    if (!json_is_string(v))
+        return reject(r, "FIELD_TYPE", "%s must be a string", key);
+    size_t n = json_string_length(v);
+    if (n == 0 || n > max || memchr(json_string_value(v), 0, n))
+        return reject(r, "FIELD_VALUE",
+                      "%s must be 1 to 128 bytes without NUL", key);
+    *out = json_string_value(v);
+    return true;
+}
+
+static const char *const types[] = {
+    "account.registered", "account.followers", "account.identity",
+    "account.notified",   "account.closed",    "audience.daily"};
+
+struct parsed {
+    const char *id, *type, *account;
+    int tix;
+    int64_t at_ms;
+    int32_t day;
+    /* per type */
+    enum ej_service service;
+    int64_t followers;
+    uint16_t kz_share_pm;
+    enum ej_identity status;
+    const char *method;
+    const json_t *identity;
+    const char *iin;
+    size_t iin_len;
+    struct ej_date date;
+    int64_t users;
+};
+
+static bool parse_event(const struct ingest *g, const json_t *o,
+                        struct parsed *e, struct ingest_result *r)
+{
+    memset(e, 0, sizeof *e);
+    e->kz_share_pm = EJ_KZ_SHARE_UNKNOWN;
+    if (!json_is_object(o))
+        return reject(r, "FIELD_TYPE", "%s", "an event is a JSON object");
+    if (!str_field(o, "id", EJ_EVENT_ID_MAX, &e->id, r) ||
+        !str_field(o, "type", EJ_EVENT_TYPE_MAX, &e->type, r))
+        return false;
+    e->tix = -1;
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (strcmp(types[i], e->type) == 0)
+            e->tix = (int)i;
+    if (e->tix < 0)
+        return reject(r, "UNKNOWN_TYPE",
+                      "type '%.64s' is not one of: account.registered, "
+                      "account.followers, account.identity, "
+                      "account.notified, account.closed, audience.daily",
+                      e->type);
+    const char *at;
+    if (!str_field(o, "at", 64, &at, r))
+        return false;
+    enum ej_err rc = ej_instant_parse(at, strlen(at), &e->at_ms, NULL);
+    if (rc != EJ_OK)
+        return reject(r, ej_errname(rc), "at: %s", ej_strerror(rc));
+    if (g->tz) {
+        struct ej_date d;
+        if (ej_tz_local_date(g->tz, e->at_ms, &d) != EJ_OK)
+            return reject(r, "TIME_RANGE", "%s", "at: out of range");
+        e->day = (int32_t)ej_date_to_days(d);
+    }
+    if (e->tix == 5) { /* audience.daily */
+        const char *date;
+        if (!str_field(o, "date", 10, &date, r))
+            return false;
+        rc = ej_date_parse(date, strlen(date), &e->date);
+        if (rc != EJ_OK)
+            return reject(r, ej_errname(rc), "%s",
+                          "date: expected an existing YYYY-MM-DD");
+        json_t *u = json_object_get(o, "users_kz");
+        if (!u)
+            return reject(r, "FIELD_MISSING", "%s", "users_kz is required");
+        if (!json_is_integer(u) || json_integer_value(u) < 0)
+            return reject(r, "FIELD_TYPE", "%s",
+                          "users_kz must be a non-negative integer");
+        e->users = json_integer_value(u);
+        return true;
+    }
+    if (!str_field(o, "account", EJ_EVENT_ID_MAX, &e->account, r))
+        return false;
+    switch (e->tix) {
+    case 0: { /* account.registered */
+        const char *svc;
+        if (!str_field(o, "service", 32, &svc, r))
+            return false;
+        if (!ej_service_parse(svc, strlen(svc), &e->service))
+            return reject(r, "FIELD_VALUE", "%s",
+                          "service must be social_network, video_hosting, "
+                          "instant_messaging, online_game or other");
+        return true;
+    }
+    case 1: { /* account.followers */
+        json_t *f = json_object_get(o, "followers");
+        if (!f)
+            return reject(r, "FIELD_MISSING", "%s", "followers is required");
+        if (!json_is_integer(f))
+            return reject(r, "FIELD_TYPE", "%s",
+                          "followers must be an integer");
+        e->followers = json_integer_value(f);
+        if (e->followers < 0 || e->followers > 4000000000LL)
+            return reject(r, "FIELD_VALUE", "%s",
+                          "followers must be 0 to 4,000,000,000");
+        json_t *k = json_object_get(o, "kz_share");
+        if (k && !json_is_null(k)) {
+            if (!json_is_number(k))
+                return reject(r, "FIELD_TYPE", "%s",
+                              "kz_share must be a number from 0 to 1");
+            double v = json_number_value(k);
+            if (!(v >= 0 && v <= 1))
+                return reject(r, "FIELD_VALUE", "%s",
+                              "kz_share must be from 0 to 1");
+            e->kz_share_pm = (uint16_t)(v * 1000 + 0.5);
+        }
+        return true;
+    }
+    case 2: { /* account.identity */
+        const char *st;
+        if (!str_field(o, "status", 16, &st, r))
+            return false;
+        if (!ej_identity_parse(st, strlen(st), &e->status))
+            return reject(r, "FIELD_VALUE", "%s",
+                          "status must be submitted, verified or rejected");
+        if (!str_field(o, "method", 63, &e->method, r))
+            return false;
+        e->identity = json_object_get(o, "identity");
+        if (e->identity && json_is_null(e->identity))
+            e->identity = NULL;
+        if (e->identity) {
+            if (!json_is_object(e->identity))
+                return reject(r, "FIELD_TYPE", "%s",
+                              "identity must be an object {iin, name, "
+                              "contact}");
+            json_t *iin = json_object_get(e->identity, "iin");
+            if (iin && !json_is_null(iin)) {
+                if (!json_is_string(iin))
+                    return reject(r, "FIELD_TYPE", "%s",
+                                  "identity.iin must be a string");
+                struct ej_idnum id;
+                rc = ej_idnum_parse(json_string_value(iin),
+                                    json_string_length(iin), &id, NULL);
+                if (rc != EJ_OK)
+                    return reject(r, ej_errname(rc), "identity.iin: %s",
+                                  ej_strerror(rc));
+                if (id.kind != EJ_IDNUM_IIN)
+                    return reject(r, "IDNUM_BIN_ENTITY", "%s",
+                                  "identity.iin is a BIN, not an IIN");
+                e->iin = json_string_value(iin);
+                e->iin_len = 12;
+            }
+            if (!g->vault)
+                return reject(r, "IDENTITY_KEY_MISSING", "%s",
+                              "identity data needs the key file "
+                              "(ereje keys init; --key-file)");
+        } else if (e->status == EJ_ID_SUBMITTED) {
+            return reject(r, "FIELD_MISSING", "%s",
+                          "identity is required when status is submitted");
+        }
+        return true;
+    }
+    default:
+        return true;
+    }
+}
+
+/* --- applying ----------------------------------------------------------- */
+
+struct batch {
+    struct ingest *g;
+    int64_t recorded_ms;
+    struct ingest_stats *stats;
+};
+
+static enum ej_err append(struct batch *b, const char *id, const char *type,
+                          int64_t at_ms, const char *subject,
+                          const char *pack_id, const char *pack_version,
+                          const char *rules, const char *body, bool *dup)
+{
+    struct ej_event ev = {.id = id, .type = type, .at_ms = at_ms,
+                          .recorded_ms = b->recorded_ms, .subject = subject,
+                          .pack_id = pack_id, .pack_version = pack_version,
+                          .rules = rules, .body = body};
+    size_t added = 0;
+    enum ej_err rc = ej_store_append(b->g->st, &ev, 1, &added);
+    if (dup)
+        *dup = rc == EJ_OK && added == 0;
+    return rc;
+}
+
+/* The case transition as its own event, with the rule and pack version. */
+static enum ej_err transition(struct batch *b, const struct parsed *e,
+                              enum ej_case_state from,
+                              const struct ej_account *a, const char *cause)
+{
+    struct ingest *g = b->g;
+    if (!g->has_rule || from == a->case_state)
+        return EJ_OK;
+    char id[EJ_EVENT_ID_MAX + 32], type[48];
+    snprintf(id, sizeof id, "%s#case", e->id);
+    snprintf(type, sizeof type, "case.%s",
+             ej_case_state_name((enum ej_case_state)a->case_state));
+    struct jw w, rw;
+    jw_init(&w, 4096);
+    jw_init(&rw, 1024);
+    jw_obj(&w);
+    jw_kstr(&w, "account", e->account);
+    jw_kstrv(&w, "from", ej_case_state_name(from));
+    jw_kstrv(&w, "to", ej_case_state_name((enum ej_case_state)a->case_state));
+    jw_kstrv(&w, "cause", cause);
+    jw_kint(&w, "measure", a->measure);
+    jw_kint(&w, "threshold", g->rule.threshold);
+    jw_key(&w, "due");
+    char due[EJ_INSTANT_TEXT_MAX];
+    if (a->case_due_ms && ej_instant_format(a->case_due_ms, 0, due) == EJ_OK)
+        jw_str(&w, due);
+    else
+        jw_null(&w);
+    jw_end_obj(&w);
+    jw_arr(&rw);
+    jw_strv(&rw, ej_rule_id(g->rule.rule));
+    jw_end_arr(&rw);
+    char *body = jw_take(&w, NULL), *rules = jw_take(&rw, NULL);
+    enum ej_err rc = EJ_NOMEM;
+    if (body && rules)
+        rc = append(b, id, type, e->at_ms, e->account,
+                    ej_pack_id(g->rule.pack), ej_pack_version(g->rule.pack),
+                    rules, body, NULL);
+    free(body);
+    free(rules);
+    if (rc == EJ_OK)
+        b->stats->transitions++;
+    return rc;
+}
+
+/* The event as stored in the chain: as received, sorted, with identity
+ * data replaced by what may be kept in the clear. */
+static char *stored_body(const struct ingest *g, const json_t *o,
+                         const struct parsed *e)
+{
+    json_t *c = json_deep_copy(o);
+    if (!c)
+        return NULL;
+    if (e->tix == 2) {
+        json_object_del(c, "identity");
+        json_object_set_new(c, "identity_data", json_boolean(e->identity));
+        if (e->iin && g->vault) {
+            unsigned char h[EJ_HASH_LEN];
+            char hex[EJ_HASH_LEN * 2 + 1];
+            vault_iin_hash(g->vault, e->iin, e->iin_len, h);
+            sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+            json_object_set_new(c, "iin_hash", json_string(hex));
+        }
+    }
+    char *t = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(c);
+    return t;
+}
+
+static enum ej_err measure_of(struct batch *b, const struct parsed *e,
+                              uint32_t *out)
+{
+    struct ingest *g = b->g;
+    if (!g->has_rule || g->rule.counting == EJ_COUNT_CURRENT) {
+        *out = (uint32_t)e->followers;
+        return EJ_OK;
+    }
+    enum ej_err rc = g->ops->daily_put(g->st, e->account, e->day,
+                                       (uint32_t)e->followers);
+    if (rc != EJ_OK)
+        return rc;
+    uint32_t win[WINDOW_MAX];
+    size_t n = 0;
+    int w = g->rule.window_days > WINDOW_MAX ? WINDOW_MAX
+                                             : g->rule.window_days;
+    rc = g->ops->daily_window(g->st, e->account, e->day - w + 1, e->day, win,
+                              WINDOW_MAX, &n);
+    if (rc != EJ_OK)
+        return rc;
+    *out = ej_anon_measure(&g->rule, win, n);
+    return EJ_OK;
+}
+
+static enum ej_err apply(struct batch *b, const json_t *o,
+                         const struct parsed *e, struct ingest_result *res)
+{
+    struct ingest *g = b->g;
+    char *body = stored_body(g, o, e);
+    if (!body)
+        return EJ_NOMEM;
+    bool dup = false;
+    enum ej_err rc = append(b, e->id, e->type, e->at_ms,
+                            e->account ? e->account : "", "", "", "[]", body,
+                            &dup);
+    free(body);
+    if (rc != EJ_OK)
+        return rc;
+    if (dup) {
+        res->status = INGEST_DUPLICATE;
+        b->stats->duplicates++;
+        return EJ_OK;
+    }
+    res->status = INGEST_ACCEPTED;
+    b->stats->accepted++;
+
+    if (e->tix == 5) {
+        rc = g->ops->audience_put(g->st, (int32_t)ej_date_to_days(e->date),
+                                  e->users);
+        return rc;
+    }
+    struct ej_account a;
+    bool found;
+    rc = g->ops->account_get(g->st, e->account, &a, NULL, &found);
+    if (rc != EJ_OK)
+        return rc;
+    if (!found)
+        ej_account_init(&a);
+    enum ej_case_state from = (enum ej_case_state)a.case_state;
+    enum ej_anon_change ch = EJ_ANON_NO_CHANGE;
+    const char *service = NULL, *cause = e->type;
+    switch (e->tix) {
+    case 0:
+        service = ej_service_name(e->service);
+        if (e->at_ms > a.last_ms)
+            a.last_ms = e->at_ms;
+        break;
+    case 1:
+        if (e->at_ms < a.last_ms && found) {
+            /* Older than what the state already reflects: kept in the
+             * chain (and the daily history), not folded. */
+            if (g->has_rule && g->rule.counting != EJ_COUNT_CURRENT)
+                rc = g->ops->daily_put(g->st, e->account, e->day,
+                                       (uint32_t)e->followers);
+            return rc;
+        }
+        a.followers = (uint32_t)e->followers;
+        if (g->has_rule) {
+            uint32_t m;
+            rc = measure_of(b, e, &m);
+            if (rc == EJ_OK)
+                rc = ej_anon_observe(&g->rule, &a, m, e->kz_share_pm,
+                                     e->at_ms, e->day, g->tz, g->cal, &ch);
+        } else {
+            a.measure = a.followers;
+            a.last_ms = e->at_ms;
+        }
+        break;
+    case 2: {
+        struct ej_identity_row row;
+        memset(&row, 0, sizeof row);
+        row.status = (int)e->status;
+        snprintf(row.method, sizeof row.method, "%s", e->method);
+        row.updated_ms = e->at_ms;
+        if (e->identity) {
+            char *plain = json_dumps(e->identity,
+                                     JSON_COMPACT | JSON_SORT_KEYS);
+            if (!plain)
+                return EJ_NOMEM;
+            rc = vault_seal(g->vault, e->account, plain, strlen(plain), &row);
+            sodium_memzero(plain, strlen(plain));
+            free(plain);
+            if (rc == EJ_TOO_BIG) {
+                /* Too large to keep: recorded without the data. */
+                row.has_ciphertext = false;
+                rc = EJ_OK;
+            }
+            if (e->iin) {
+                vault_iin_hash(g->vault, e->iin, e->iin_len, row.iin_hash);
+                row.has_iin_hash = true;
+            }
+        }
+        if (rc == EJ_OK)
+            rc = g->ops->identity_put(g->st, e->account, &row);
+        if (rc == EJ_OK) {
+            if (g->has_rule)
+                rc = ej_anon_identity(&g->rule, &a, e->status, e->at_ms,
+                                      g->tz, g->cal, &ch);
+            else
+                a.identity = (uint8_t)e->status;
+        }
+        break;
+    }
+    case 3:
+        /* A notification for no open case is recorded, not folded. */
+        (void)ej_anon_notified(&a);
+        break;
+    case 4:
+        ej_anon_closed(&a, &ch);
+        break;
+    }
+    if (rc != EJ_OK)
+        return rc;
+    rc = g->ops->account_put(g->st, e->account, &a, service);
+    if (rc == EJ_OK)
+        rc = transition(b, e, from, &a, cause);
+    return rc;
+}
+
+enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
+                         const char *const *parse_errors, int64_t recorded_ms,
+                         struct ingest_result *results,
+                         struct ingest_stats *stats)
+{
+    struct ingest_stats local = {0};
+    struct batch b = {g, recorded_ms, &local};
+    if (n > INGEST_MAX_BATCH)
+        return EJ_TOO_BIG;
+    enum ej_err rc = g->ops->begin(g->st);
+    if (rc != EJ_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        struct ingest_result *r = &results[i];
+        struct parsed e;
+        memset(r, 0, sizeof *r);
+        if (!events[i]) {
+            reject(r, "BAD_JSON", "%s",
+                   parse_errors && parse_errors[i] ? parse_errors[i]
+                                                   : "not JSON");
+            local.rejected++;
+            continue;
+        }
+        if (!parse_event(g, events[i], &e, r)) {
+            local.rejected++;
+            continue;
+        }
+        rc = apply(&b, events[i], &e, r);
+        if (rc != EJ_OK) {
+            g->ops->rollback(g->st);
+            return rc;
+        }
+    }
+    rc = g->ops->commit(g->st);
+    if (rc != EJ_OK)
+        return rc;
+    if (stats) {
+        stats->accepted += local.accepted;
+        stats->duplicates += local.duplicates;
+        stats->rejected += local.rejected;
+        stats->transitions += local.transitions;
+    }
+    return EJ_OK;
+}

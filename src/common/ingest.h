@@ -1,0 +1,50 @@
+/* ingest.h: platform events into the store, idempotent by event id.
+ *
+ * A batch is applied in one transaction: each valid event is appended to
+ * the audit chain (identity data replaced by its keyed hash; the data
+ * itself goes encrypted into the identities table) and folded into the
+ * account state; every case transition it causes is appended as its own
+ * event with the rule and pack version. An invalid event is rejected
+ * alone; a replayed id changes nothing. Event types and fields:
+ * docs/EVENTS.md. */
+#ifndef EJ_INGEST_H
+#define EJ_INGEST_H
+
+#include <jansson.h>
+
+#include "ereje/ereje.h"
+#include "ereje/store.h"
+#include "vault.h"
+
+#define INGEST_MAX_BATCH 10000
+
+enum ingest_status { INGEST_ACCEPTED, INGEST_DUPLICATE, INGEST_REJECTED };
+
+struct ingest_result {
+    enum ingest_status status;
+    const char *code;      /* when rejected: a stable code */
+    char message[200];
+};
+
+struct ingest_stats {
+    size_t accepted, duplicates, rejected, transitions;
+};
+
+struct ingest;
+
+/* st and p must outlive the ingest; v may be NULL (then events carrying
+ * identity data are rejected with IDENTITY_KEY_MISSING). */
+enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
+                       const struct vault *v, struct ingest **out);
+void ingest_free(struct ingest *g);
+
+/* Apply n events (JSON objects; a NULL entry is rejected as BAD_JSON with
+ * parse_errors[i] as its message when given) in one transaction. results
+ * gets one entry per event. EJ_OK when the transaction committed;
+ * otherwise nothing was applied. */
+enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
+                         const char *const *parse_errors,
+                         int64_t recorded_ms, struct ingest_result *results,
+                         struct ingest_stats *stats);
+
+#endif
