@@ -153,10 +153,11 @@ enum ej_err ej_clock_pause(struct ej_clock *c, int64_t at_ms)
 
 enum ej_err ej_clock_resume(struct ej_clock *c, int64_t at_ms)
 {
+    int64_t d;
     if (!c->paused || at_ms < c->paused_since_ms)
         return EJ_INVALID;
-    int64_t d = at_ms - c->paused_since_ms;
-    if (c->paused_ms > INT64_MAX / 4 - d)
+    if (__builtin_sub_overflow(at_ms, c->paused_since_ms, &d) ||
+        d > INT64_MAX / 4 || c->paused_ms > INT64_MAX / 4 - d)
         return EJ_OVERFLOW;
     c->paused_ms += d;
     c->paused = false;
@@ -169,10 +170,15 @@ enum ej_err ej_clock_due(const struct ej_clock *c, int64_t now_ms,
 {
     if (now_ms < c->last_ms)
         return EJ_INVALID;
-    int64_t paused = c->paused_ms;
-    if (c->paused)
-        paused += now_ms - c->paused_since_ms;
-    if (paused > INT64_MAX / 4)
+    int64_t paused = c->paused_ms, d;
+    if (c->paused) {
+        if (__builtin_sub_overflow(now_ms, c->paused_since_ms, &d) ||
+            d > INT64_MAX / 4)
+            return EJ_OVERFLOW;
+        paused += d;
+    }
+    if (paused > INT64_MAX / 4 ||
+        c->base.due_ms > INT64_MAX - paused)
         return EJ_OVERFLOW;
     *out_due_ms = c->base.due_ms + paused;
     return EJ_OK;

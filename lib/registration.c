@@ -146,11 +146,11 @@ int ej_age_on(struct ej_date b, struct ej_date d)
 }
 
 static void add_reason(struct ej_reg_decision *o, enum ej_reason code,
-                       const struct prepared *pr)
+                       const struct prepared *pr, int age)
 {
     if (o->n_reasons < EJ_REG_MAX_REASONS)
         o->reasons[o->n_reasons++] =
-            (struct ej_reg_reason){code, pr->rule, pr->min_age};
+            (struct ej_reg_reason){code, pr->rule, pr->min_age, age};
 }
 
 static const char *band_of(int age)
@@ -219,16 +219,16 @@ enum ej_err ej_regcheck_eval(const struct ej_regcheck *g,
         if (pr->mode == EJ_MODE_OFF)
             continue;
         if (pr->has_eff && ej_date_cmp(local, pr->eff) < 0) {
-            add_reason(&o, EJ_R_NOT_YET_EFFECTIVE, pr);
+            add_reason(&o, EJ_R_NOT_YET_EFFECTIVE, pr, -1);
             continue;
         }
         enum ej_decision d;
         if (pr->exempt & (1u << in->service)) {
             d = EJ_ALLOW;
-            add_reason(&o, EJ_R_EXEMPT_SERVICE, pr);
+            add_reason(&o, EJ_R_EXEMPT_SERVICE, pr, -1);
         } else if (dates_conflict) {
             d = EJ_VERIFY;
-            add_reason(&o, EJ_R_CONFLICTING_EVIDENCE, pr);
+            add_reason(&o, EJ_R_CONFLICTING_EVIDENCE, pr, -1);
         } else if (have_date) {
             int age = ej_age_on(ev_date, local);
             bool over = age >= pr->min_age;
@@ -237,27 +237,27 @@ enum ej_err ej_regcheck_eval(const struct ej_regcheck *g,
             if (in->has_assurance && in->assurance_level >= pr->min_level &&
                 in->assurance_over != over) {
                 d = EJ_VERIFY;
-                add_reason(&o, EJ_R_CONFLICTING_EVIDENCE, pr);
+                add_reason(&o, EJ_R_CONFLICTING_EVIDENCE, pr, -1);
             } else {
                 d = over ? EJ_ALLOW : EJ_DENY;
                 add_reason(&o, over ? EJ_R_MEETS_MIN_AGE : EJ_R_BELOW_MIN_AGE,
-                           pr);
+                           pr, age);
             }
         } else if (in->has_assurance) {
             if (in->assurance_level < pr->min_level) {
                 d = EJ_VERIFY;
-                add_reason(&o, EJ_R_ASSURANCE_TOO_WEAK, pr);
+                add_reason(&o, EJ_R_ASSURANCE_TOO_WEAK, pr, -1);
             } else {
                 d = in->assurance_over ? EJ_ALLOW : EJ_DENY;
                 o.age_band = in->assurance_over ? "over_threshold"
                                                 : "under_threshold";
                 add_reason(&o, in->assurance_over ? EJ_R_ASSURANCE_OVER
                                                   : EJ_R_ASSURANCE_UNDER,
-                           pr);
+                           pr, -1);
             }
         } else {
             d = EJ_VERIFY;
-            add_reason(&o, EJ_R_NO_EVIDENCE, pr);
+            add_reason(&o, EJ_R_NO_EVIDENCE, pr, -1);
         }
         if (pr->mode == EJ_MODE_ENFORCE) {
             any_enforce = true;
@@ -372,8 +372,8 @@ static size_t put_int(char *b, int v)
     return o;
 }
 
-const char *ej_reason_text(const struct ej_reg_reason *r, int age,
-                           enum ej_lang lang, char *buf, size_t cap)
+const char *ej_reason_text(const struct ej_reg_reason *r, enum ej_lang lang,
+                           char *buf, size_t cap)
 {
     const char *t = (unsigned)r->code < EJ_ARRAY_LEN(reasons)
                         ? reasons[r->code].text[lang]
@@ -393,7 +393,7 @@ const char *ej_reason_text(const struct ej_reg_reason *r, int age,
             v = r->min_age;
         } else if (strncmp(t, "{age}", 5) == 0) {
             key = "{age}";
-            v = age;
+            v = r->age;
         }
         if (key) {
             char num[12];

@@ -87,6 +87,7 @@ struct ej_reg_reason {
     enum ej_reason code;
     const struct ej_rule *rule;
     int min_age;
+    int age;                    /* as this rule computed it; -1 unknown */
 };
 
 struct ej_reg_decision {
@@ -140,8 +141,9 @@ EJ_EXTERN const char *ej_decision_name(enum ej_decision d);
 EJ_EXTERN const char *ej_reason_code(enum ej_reason r);
 
 /* The reason in a language, with {min_age} and {age} filled in, written
- * into buf (NUL-terminated, truncated to cap). Returns buf. */
-EJ_EXTERN const char *ej_reason_text(const struct ej_reg_reason *r, int age,
+ * into buf (NUL-terminated, truncated to cap at a character boundary).
+ * Returns buf. */
+EJ_EXTERN const char *ej_reason_text(const struct ej_reg_reason *r,
                                      enum ej_lang lang, char *buf,
                                      size_t cap);
 

@@ -10,7 +10,10 @@
  * from which state is folded. Each event carries
  *   hash = SHA-256(prev_hash || canonical bytes of the event)
  * so that editing, deleting, inserting or reordering any event breaks the
- * chain (ej_store_verify). The canonical bytes are, for each field in the
+ * chain (ej_store_verify). The chain is unkeyed: it shows tampering by
+ * anyone who cannot also rewrite every later hash and the head, so the
+ * head must be recorded outside the database from time to time
+ * (docs/API.md, "The audit log"). The canonical bytes are, for each field in the
  * order seq, id, type, at_ms, recorded_ms, subject, pack_id, pack_version,
  * rules, body: the field's length as 8 bytes big-endian, then its bytes
  * (integers as decimal text). The first event's prev_hash is 32 zero bytes.
@@ -85,7 +88,8 @@ struct ej_store_ops {
     void (*close)(struct ej_store *s);
     /* Append events in one transaction, in order; sets seq and hashes.
      * An event whose id is already stored is skipped (its seq stays 0).
-     * *n_added counts the appended ones. Nothing is appended on error. */
+     * *n_added counts the appended ones. Nothing is appended on error,
+     * also inside a caller's transaction (a savepoint is rolled back). */
     enum ej_err (*append)(struct ej_store *s, struct ej_event *ev, size_t n,
                           size_t *n_added);
     /* Calls fn for each event with seq >= from_seq (from_seq 0: every row,
@@ -113,6 +117,14 @@ struct ej_store_ops {
     enum ej_err (*begin)(struct ej_store *s);
     enum ej_err (*commit)(struct ej_store *s);
     void (*rollback)(struct ej_store *s);
+    /* A read transaction: every read until read_end sees one snapshot
+     * (verify reads the head and the stream consistently while a service
+     * writes). */
+    enum ej_err (*read_begin)(struct ej_store *s);
+    void (*read_end)(struct ej_store *s);
+    /* Mark a key revoked; EJ_NOT_FOUND when no live key has this id. */
+    enum ej_err (*key_revoke)(struct ej_store *s, const char *key_id,
+                              int64_t at_ms);
 
     /* Folded account state. service gets up to 31 bytes and its NUL. */
     enum ej_err (*account_get)(struct ej_store *s, const char *id,

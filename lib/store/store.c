@@ -178,10 +178,15 @@ enum ej_err ej_store_verify(struct ej_store *s, struct ej_verify_result *out)
     r.ok = true;
     c.r = &r;
     c.expect_seq = 1;
-    enum ej_err rc = s->ops->head(s, &c.head_seq, head);
+    /* Head and stream from one snapshot, or a service appending between
+     * the two reads would look like tampering. */
+    enum ej_err rc = s->ops->read_begin(s);
     if (rc != EJ_OK)
         return rc;
-    rc = s->ops->scan(s, 0, verify_one, &c);
+    rc = s->ops->head(s, &c.head_seq, head);
+    if (rc == EJ_OK)
+        rc = s->ops->scan(s, 0, verify_one, &c);
+    s->ops->read_end(s);
     if (rc != EJ_OK)
         return rc;
     if (r.ok) {

@@ -1,6 +1,7 @@
 /* cmd_keys.c: ereje keys create --db FILE --role ROLE [--label TEXT] */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,19 +10,92 @@
 
 const char cmd_keys_usage[] =
     "usage: ereje keys create --db FILE --role ROLE [--label TEXT]\n"
+    "       ereje keys revoke --db FILE --id KEY_ID\n"
     "       ereje keys init --key-file FILE\n"
     "\n"
     "Create an API key and print it once, as JSON {id, role, label, key}.\n"
     "Only its SHA-256 is stored: keep the key now, it cannot be shown\n"
     "again. The creation is recorded in the audit log (without the key).\n"
     "\n"
-    "Roles: platform (registration checks, events), moderator (content\n"
-    "decisions), auditor (read the log and registries), admin (all).\n"
+    "Roles: platform (registration checks), moderator, auditor (no\n"
+    "endpoints yet), admin (everything).\n"
+    "\n"
+    "revoke  Revoke a key by its id (the 'id' printed by create). A running\n"
+    "        service stops accepting it within 30 seconds. Recorded in the\n"
+    "        audit log.\n"
     "\n"
     "init    Create the key that encrypts identity data at rest (a random\n"
     "        256-bit key, written as hex to FILE with mode 0600; refuses to\n"
     "        overwrite). Prints the key's id. Keep FILE outside the database\n"
     "        and its backups; without it identity data cannot be read.\n";
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int keys_revoke(int argc, char **argv)
+{
+    const char *db = NULL, *id = NULL;
+    for (int i = 2; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
+            db = v;
+        else if ((v = cli_opt(argc, argv, &i, "--id", &missing)))
+            id = v;
+        else {
+            cli_err(missing ? "keys revoke: %s needs a value"
+                            : "keys revoke: unexpected '%s'",
+                    argv[i]);
+            return EXIT_BADINPUT;
+        }
+    }
+    if (!db || !id || strlen(id) > 64) {
+        cli_err("keys revoke: --db and --id are required");
+        return EXIT_BADINPUT;
+    }
+    struct ej_store *st;
+    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
+    if (rc != EJ_OK) {
+        cli_err("keys: cannot open %s: %s", db, ej_strerror(rc));
+        return EXIT_ENV;
+    }
+    int64_t now = wall_ms();
+    int status = EXIT_ENV;
+    const struct ej_store_ops *ops = ej_store_ops_of(st);
+    if (ops->begin(st) != EJ_OK)
+        goto out;
+    rc = ops->key_revoke(st, id, now);
+    if (rc == EJ_NOT_FOUND) {
+        ops->rollback(st);
+        cli_err("keys revoke: no live key with id '%s'", id);
+        status = EXIT_BADINPUT;
+        goto out;
+    }
+    json_t *body = json_pack("{s:s}", "key_id", id);
+    char *btext = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(body);
+    char evid[96];
+    snprintf(evid, sizeof evid, "keyrevoke_%s_%lld", id, (long long)now);
+    struct ej_event ev = {.id = evid, .type = "key.revoked", .at_ms = now,
+                          .recorded_ms = now, .subject = id, .pack_id = "",
+                          .pack_version = "", .rules = "[]", .body = btext};
+    if (rc == EJ_OK && btext && ej_store_append(st, &ev, 1, NULL) == EJ_OK &&
+        ops->commit(st) == EJ_OK) {
+        printf("revoked %s\n", id);
+        status = EXIT_OK;
+    } else {
+        ops->rollback(st);
+        cli_err("keys revoke: cannot record the revocation");
+    }
+    free(btext);
+out:
+    ej_store_close(st);
+    return status;
+}
 
 static int keys_init(int argc, char **argv)
 {
@@ -64,6 +138,8 @@ int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
     (void)ctx;
     if (argc >= 2 && strcmp(argv[1], "init") == 0)
         return keys_init(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
+        return keys_revoke(argc, argv);
     if (argc < 2 || strcmp(argv[1], "create") != 0) {
         fputs(cmd_keys_usage, stderr);
         return EXIT_BADINPUT;

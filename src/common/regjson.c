@@ -1,5 +1,6 @@
-/* regjson.c: JSON in and out for the registration check (jansson only; no
- * JSON is built by hand). */
+/* regjson.c: JSON in and out for the registration check: requests are
+ * read with jansson, decisions and event bodies written with the escaping
+ * writer jw (never with printf). */
 #include "regjson.h"
 
 #include <stdio.h>
@@ -185,8 +186,7 @@ void rj_decision_members(struct jw *w, const struct ej_reg_decision *d,
         jw_obj(w);
         for (int l = 0; l < 3; l++)
             jw_kstrv(w, langs[l],
-                    ej_reason_text(r, d->age, (enum ej_lang)l, text,
-                                   sizeof text));
+                    ej_reason_text(r, (enum ej_lang)l, text, sizeof text));
         jw_end_obj(w);
         jw_end_obj(w);
     }

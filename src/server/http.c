@@ -145,7 +145,11 @@ void req_commit(struct req *r)
 {
     r->pend.done = commit_done;
     r->pend.ctx = r;
+    r->pend.result = EJ_IO; /* until the writer says otherwise */
     r->state = REQ_WAITING;
+    /* Read only by this request's thread: after the submit below, state
+     * belongs to the writer thread until the connection is resumed. */
+    r->committing = true;
     /* Suspend first: the committer may finish before this handler
      * returns, and resume must find the connection suspended. */
     MHD_suspend_connection(r->conn);
@@ -278,7 +282,19 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         size_t n = *upload_data_size;
         *upload_data_size = 0;
         if (r->too_big || r->len + n > s->opts.max_body) {
+            /* Read the rest and discard it, so that the client gets its
+             * 413 at the end (a reply sent mid-upload is lost to the
+             * connection reset of most clients); but a body that goes on
+             * past a hard bound is cut off at once. */
             r->too_big = true;
+            r->discarded += n;
+            if (r->discarded > SRV_DISCARD_LIMIT) {
+                r->state = REQ_DONE;
+                r->close = true;
+                req_error(r, 413, "BODY_TOO_LARGE",
+                          "the body exceeds the limit");
+                return send_reply(r);
+            }
             return MHD_YES;
         }
         if (r->len + n + 1 > r->cap) {
@@ -312,8 +328,8 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
                                          : "no such endpoint");
     } else if (!r->route->roles || authorize(r)) {
         r->route->handler(s, r);
-        if (r->state == REQ_WAITING)
-            return MHD_YES; /* the committer will resume us */
+        if (r->committing)
+            return MHD_YES; /* the resumed call sends the reply */
     }
     if (!r->reply && !r->raw && !r->open_reply)
         req_error(r, 500, "INTERNAL", "no reply was produced");

@@ -7,16 +7,29 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
 #define CACHE_MAX 1024
 
+/* A cached key is trusted for this long; then the database is asked
+ * again, so a revoked key stops working within this time. */
+#define CACHE_TTL_S 30
+
 struct cached {
     unsigned char hash[EJ_HASH_LEN];
     enum ej_role role;
     char id[65];
+    time_t checked; /* CLOCK_MONOTONIC seconds */
 };
+
+static time_t mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
 
 struct keycache {
     pthread_mutex_t mu;
@@ -77,20 +90,31 @@ enum ej_err keycache_lookup(struct keycache *k, const char *key, size_t len,
     if (len != KEY_TEXT_LEN)
         return EJ_NOT_FOUND;
     keys_hash(key, len, h);
+    time_t now = mono_now();
     pthread_mutex_lock(&k->mu);
+    size_t slot = k->n;
     for (size_t i = 0; i < k->n; i++)
         if (sodium_memcmp(k->v[i].hash, h, EJ_HASH_LEN) == 0) {
-            *role = k->v[i].role;
-            memcpy(key_id, k->v[i].id, sizeof k->v[i].id);
-            rc = EJ_OK;
-            goto out;
+            if (now - k->v[i].checked < CACHE_TTL_S) {
+                *role = k->v[i].role;
+                memcpy(key_id, k->v[i].id, sizeof k->v[i].id);
+                rc = EJ_OK;
+                goto out;
+            }
+            slot = i; /* stale: ask the database again */
+            break;
         }
     rc = ej_store_key_find(k->store, h, role, key_id);
-    if (rc == EJ_OK && k->n < CACHE_MAX) {
-        memcpy(k->v[k->n].hash, h, EJ_HASH_LEN);
-        k->v[k->n].role = *role;
-        memcpy(k->v[k->n].id, key_id, 65);
-        k->n++;
+    if (rc == EJ_NOT_FOUND && slot < k->n) {
+        /* Revoked since it was cached: forget it. */
+        k->v[slot] = k->v[--k->n];
+    } else if (rc == EJ_OK && (slot < k->n || k->n < CACHE_MAX)) {
+        if (slot == k->n)
+            k->n++;
+        memcpy(k->v[slot].hash, h, EJ_HASH_LEN);
+        k->v[slot].role = *role;
+        memcpy(k->v[slot].id, key_id, 65);
+        k->v[slot].checked = now;
     }
 out:
     pthread_mutex_unlock(&k->mu);

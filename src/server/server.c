@@ -105,7 +105,7 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
         s->opts.max_body = SRV_MAX_BODY_DEFAULT;
     if (!s->opts.threads) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
-        s->opts.threads = n > 0 && n < 64 ? (unsigned)n : 2;
+        s->opts.threads = n < 1 ? 2 : n > 64 ? 64 : (unsigned)n;
     }
     if (!parse_listen(s->opts.listen, &ss, &sl)) {
         fprintf(stderr, "ereje: serve: --listen '%s': expected HOST:PORT, "
@@ -175,7 +175,7 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
      * timeout), so this wait ends. MHD must not be stopped while any
      * connection is suspended. */
     atomic_store(&s->stopping, true);
-    MHD_quiesce_daemon(s->daemon);
+    MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
     for (long i = 1; atomic_load(&s->active) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -183,8 +183,14 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
             fprintf(stderr, "ereje: waiting for %d request(s) to finish\n",
                     atomic_load(&s->active));
     }
+    /* Join the writer before stopping MHD: it may still be inside
+     * MHD_resume_connection for the last request. */
+    committer_free(s->cm);
+    s->cm = NULL;
     MHD_stop_daemon(s->daemon);
     s->daemon = NULL;
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
     status = 0;
 out:
     committer_free(s->cm);

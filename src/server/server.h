@@ -19,6 +19,8 @@
 #define SRV_MAX_BODY_LIMIT (16 * 1024 * 1024)
 #define SRV_MAX_HEADER_BYTES (8 * 1024)
 #define SRV_JSON_DEPTH 32
+/* An oversize body is read and discarded up to this much, then cut off. */
+#define SRV_DISCARD_LIMIT (16 * 1024 * 1024)
 
 struct srv_opts {
     const char *db;        /* SQLite file */
@@ -147,8 +149,10 @@ struct req {
     char *body;
     size_t len, cap;
     bool too_big;
+    size_t discarded;      /* bytes of an oversize body thrown away */
     bool sent;             /* a response was queued */
     bool close;            /* ask the client to close the connection */
+    bool committing;       /* handed to the committer (request thread) */
     double t0;
     enum ej_role role;
     char key_id[65];
