@@ -8,7 +8,7 @@
 
 const char cmd_serve_usage[] =
     "usage: ereje serve --db FILE [--listen HOST:PORT] [--threads N]\n"
-    "                   [--max-body BYTES] [--enforce-drafts]\n"
+    "                   [--max-body BYTES] [--key-file KEY] [--enforce-drafts]\n"
     "       ereje serve --list-routes\n"
     "\n"
     "Run the HTTP/JSON service until SIGTERM or SIGINT (then it stops\n"
@@ -18,7 +18,10 @@ const char cmd_serve_usage[] =
     "  --listen HOST:PORT address to bind (default 127.0.0.1:8080; port 0\n"
     "                     picks a free port, printed on the first line)\n"
     "  --threads N        request threads (default: the number of cores)\n"
-    "  --max-body BYTES   largest request body (default 65536)\n"
+    "  --max-body BYTES   largest request body (default 65536; POST\n"
+    "                     /v1/events takes up to 16 MiB)\n"
+    "  --key-file KEY     identity-data key (ereje keys init): needed to\n"
+    "                     ingest identity data and to export it\n"
     "  --list-routes      print METHOD PATH ROLES for every endpoint\n"
     "\n"
     "Every /v1 call needs 'Authorization: Bearer KEY' (ereje keys create).\n"
@@ -53,6 +56,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
             return EXIT_OK;
         } else if ((v = cli_opt(argc, argv, &i, "--db", &missing))) {
             o.db = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--key-file", &missing))) {
+            o.key_file = v;
         } else if ((v = cli_opt(argc, argv, &i, "--listen", &missing))) {
             o.listen = v;
         } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing))) {

@@ -26,13 +26,15 @@ struct committer {
     size_t qlen;
     bool stopping;
     pthread_t thread;
+    struct ej_event *evs;  /* the writer's batch buffers */
+    struct pending **ps;
 };
 
 static void *writer(void *arg)
 {
     struct committer *c = arg;
-    struct ej_event *evs = malloc(MAX_BATCH * sizeof *evs);
-    struct pending **ps = malloc(MAX_BATCH * sizeof *ps);
+    struct ej_event *evs = c->evs;
+    struct pending **ps = c->ps;
     for (;;) {
         pthread_mutex_lock(&c->mu);
         while (!c->head && !c->stopping)
@@ -65,30 +67,41 @@ static void *writer(void *arg)
             c->tail = NULL;
         pthread_mutex_unlock(&c->mu);
 
-        enum ej_err rc = EJ_NOMEM;
-        size_t added = 0;
-        if (evs && ps) {
-            for (size_t i = 0; i < n; i++)
-                evs[i] = ps[i]->ev;
-            rc = ej_store_append(c->store, evs, n, &added);
-        }
-        atomic_fetch_add(&c->m->commit_batches, 1);
-        if (rc == EJ_OK)
-            atomic_fetch_add(&c->m->events_committed, added);
-        else
-            atomic_fetch_add(&c->m->commit_errors, 1);
-        for (size_t i = 0; i < n; i++) {
-            struct pending *p = ps[i];
-            if (rc == EJ_OK) {
-                p->ev.seq = evs[i].seq;
-                memcpy(p->ev.hash, evs[i].hash, EJ_HASH_LEN);
+        /* In queue order: runs of events go in one transaction; a job runs
+         * alone, after the events queued before it. */
+        for (size_t i = 0; i < n;) {
+            if (ps[i]->job) {
+                struct pending *p = ps[i++];
+                p->result = p->job(c->store, p->ctx);
+                if (p->result != EJ_OK)
+                    atomic_fetch_add(&c->m->commit_errors, 1);
+                p->done(p, p->ctx);
+                continue;
             }
-            p->result = rc;
-            p->done(p, p->ctx);
+            size_t j = i;
+            while (j < n && !ps[j]->job)
+                j++;
+            size_t added = 0;
+            for (size_t k = i; k < j; k++)
+                evs[k - i] = ps[k]->ev;
+            enum ej_err rc = ej_store_append(c->store, evs, j - i, &added);
+            atomic_fetch_add(&c->m->commit_batches, 1);
+            if (rc == EJ_OK)
+                atomic_fetch_add(&c->m->events_committed, added);
+            else
+                atomic_fetch_add(&c->m->commit_errors, 1);
+            for (size_t k = i; k < j; k++) {
+                struct pending *p = ps[k];
+                if (rc == EJ_OK) {
+                    p->ev.seq = evs[k - i].seq;
+                    memcpy(p->ev.hash, evs[k - i].hash, EJ_HASH_LEN);
+                }
+                p->result = rc;
+                p->done(p, p->ctx);
+            }
+            i = j;
         }
     }
-    free(evs);
-    free(ps);
     return NULL;
 }
 
@@ -99,8 +112,18 @@ enum ej_err committer_new(const char *db, struct metrics *m,
     *out = NULL;
     if (!c)
         return EJ_NOMEM;
+    c->evs = malloc(MAX_BATCH * sizeof *c->evs);
+    c->ps = malloc(MAX_BATCH * sizeof *c->ps);
+    if (!c->evs || !c->ps) {
+        free(c->evs);
+        free(c->ps);
+        free(c);
+        return EJ_NOMEM;
+    }
     enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &c->store);
     if (rc != EJ_OK) {
+        free(c->evs);
+        free(c->ps);
         free(c);
         return rc;
     }
@@ -109,6 +132,8 @@ enum ej_err committer_new(const char *db, struct metrics *m,
     pthread_cond_init(&c->cv, NULL);
     if (pthread_create(&c->thread, NULL, writer, c) != 0) {
         ej_store_close(c->store);
+        free(c->evs);
+        free(c->ps);
         free(c);
         return EJ_NOMEM;
     }
@@ -142,5 +167,7 @@ void committer_free(struct committer *c)
     ej_store_close(c->store);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
+    free(c->evs);
+    free(c->ps);
     free(c);
 }

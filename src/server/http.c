@@ -61,6 +61,29 @@ static int json_depth(const char *s, size_t n, int limit)
     return max;
 }
 
+bool json_depth_ok(const char *s, size_t n)
+{
+    return json_depth(s, n, SRV_JSON_DEPTH) <= SRV_JSON_DEPTH;
+}
+
+json_t *req_json_any(struct req *r)
+{
+    if (!json_depth_ok(r->body, r->len)) {
+        req_error(r, 400, "JSON_TOO_DEEP",
+                  "JSON nests deeper than 32 levels");
+        return NULL;
+    }
+    json_error_t err;
+    json_t *v = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &err);
+    if (!v) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "line %d, column %d: %s", err.line,
+                 err.column, err.text);
+        req_error(r, 400, "BAD_JSON", msg);
+    }
+    return v;
+}
+
 json_t *req_json(struct req *r)
 {
     if (r->len == 0) {
@@ -156,6 +179,12 @@ void req_commit(struct req *r)
     committer_submit(r->srv->cm, &r->pend);
 }
 
+static size_t req_max_body(const struct req *r)
+{
+    return r->route && r->route->max_body ? r->route->max_body
+                                          : r->srv->opts.max_body;
+}
+
 static enum MHD_Result send_reply(struct req *r)
 {
     if (r->sent)
@@ -163,6 +192,11 @@ static enum MHD_Result send_reply(struct req *r)
     r->sent = true;
     if (r->open_reply)
         finish_open_reply(r);
+    if (r->finish) {
+        void (*f)(struct req *) = r->finish;
+        r->finish = NULL;
+        f(r);
+    }
     struct MHD_Response *resp;
     const char *type = "application/json";
     if (r->raw) {
@@ -253,7 +287,7 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         r->srv = s;
         r->conn = conn;
         r->t0 = mono_s();
-        r->route = router_find(method, url, &r->route_status);
+        r->route = router_find(method, url, &r->route_status, r->param);
         r->route_index = r->route ? (size_t)(r->route - srv_routes) : 15;
         r->state = REQ_BODY;
         *con_cls = r;
@@ -271,7 +305,7 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         /* Refuse a declared oversize body before reading it. */
         const char *cl = MHD_lookup_connection_value(
             conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > s->opts.max_body) {
+        if (cl && strtoull(cl, NULL, 10) > req_max_body(r)) {
             req_error(r, 413, "BODY_TOO_LARGE", "the body exceeds the limit");
             r->state = REQ_DONE;
             return send_reply(r);
@@ -281,7 +315,7 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
     if (r->state == REQ_BODY && *upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (r->too_big || r->len + n > s->opts.max_body) {
+        if (r->too_big || r->len + n > req_max_body(r)) {
             /* Read the rest and discard it, so that the client gets its
              * 413 at the end (a reply sent mid-upload is lost to the
              * connection reset of most clients); but a body that goes on
@@ -331,7 +365,7 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         if (r->committing)
             return MHD_YES; /* the resumed call sends the reply */
     }
-    if (!r->reply && !r->raw && !r->open_reply)
+    if (!r->reply && !r->raw && !r->open_reply && !r->finish)
         req_error(r, 500, "INTERNAL", "no reply was produced");
     return send_reply(r);
 }
@@ -348,6 +382,8 @@ void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     json_decref(r->reply);
     free(r->raw);
     jw_free(&r->out);
+    if (r->free_work)
+        r->free_work(r->work);
     free(r->body);
     free(r->pend.rules);
     free(r->pend.body);

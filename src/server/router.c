@@ -7,20 +7,49 @@
 #define PLATFORM EJ_ROLE_PLATFORM
 #define ADMIN EJ_ROLE_ADMIN
 
+#define MODERATOR EJ_ROLE_MODERATOR
+#define AUDITOR EJ_ROLE_AUDITOR
+
+/* Events may carry 10,000 objects of identity data: 16 MiB. */
+#define EVENTS_MAX_BODY (16u * 1024 * 1024)
+
 const struct route srv_routes[] = {
-    {"GET", "/healthz", 0, api_healthz, "liveness and loaded packs"},
-    {"GET", "/metrics", 0, api_metrics, "Prometheus metrics"},
+    {"GET", "/healthz", 0, api_healthz, "liveness and loaded packs", 0},
+    {"GET", "/metrics", 0, api_metrics, "Prometheus metrics", 0},
     {"POST", "/v1/registrations/check", PLATFORM | ADMIN,
-     api_registration_check, "decide a registration under the age rules"},
+     api_registration_check, "decide a registration under the age rules", 0},
+    {"POST", "/v1/events", PLATFORM | ADMIN, api_events,
+     "ingest platform events (JSON array or JSON lines)", EVENTS_MAX_BODY},
+    {"GET", "/v1/registry/anonymous", AUDITOR | ADMIN, api_registry,
+     "the registry of large anonymous accounts", 0},
+    {"GET", "/v1/accounts/{id}", PLATFORM | MODERATOR | AUDITOR | ADMIN,
+     api_account, "an account's folded state and open case", 0},
 };
 const size_t srv_n_routes = sizeof srv_routes / sizeof *srv_routes;
 
+/* Does path match the route's pattern? Copies a "{id}" segment. */
+static bool match(const char *pattern, const char *path, char param[129])
+{
+    const char *brace = strstr(pattern, "{id}");
+    if (!brace)
+        return strcmp(pattern, path) == 0;
+    size_t pre = (size_t)(brace - pattern);
+    if (strncmp(pattern, path, pre) != 0)
+        return false;
+    const char *seg = path + pre;
+    size_t n = strlen(seg);
+    if (n == 0 || n > 128 || strchr(seg, '/'))
+        return false;
+    memcpy(param, seg, n + 1);
+    return true;
+}
+
 const struct route *router_find(const char *method, const char *path,
-                                int *status)
+                                int *status, char param[129])
 {
     bool path_known = false;
     for (size_t i = 0; i < srv_n_routes; i++) {
-        if (strcmp(srv_routes[i].path, path) != 0)
+        if (!match(srv_routes[i].path, path, param))
             continue;
         path_known = true;
         if (strcmp(srv_routes[i].method, method) == 0)

@@ -127,6 +127,16 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (o->key_file) {
+        const char *why;
+        s->vault = calloc(1, sizeof *s->vault);
+        if (!s->vault || vault_load(o->key_file, s->vault, &why) != EJ_OK) {
+            fprintf(stderr, "ereje: serve: key file %s: %s\n", o->key_file,
+                    s->vault && why ? why : "cannot be read");
+            status = 2;
+            goto out;
+        }
+    }
     if ((rc = committer_new(o->db, &s->metrics, &s->cm)) != EJ_OK ||
         (rc = keycache_new(o->db, &s->keys)) != EJ_OK) {
         fprintf(stderr, "ereje: serve: cannot open %s: %s\n", o->db,
@@ -196,6 +206,10 @@ out:
     committer_free(s->cm);
     keycache_free(s->keys);
     ej_regcheck_free(s->gate);
+    if (s->vault) {
+        vault_wipe(s->vault);
+        free(s->vault);
+    }
     free(s);
     return status;
 }

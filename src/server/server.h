@@ -14,6 +14,7 @@
 #include "ereje/ereje.h"
 #include "ereje/store.h"
 #include "jw.h"
+#include "vault.h"
 
 #define SRV_MAX_BODY_DEFAULT (64 * 1024)
 #define SRV_MAX_BODY_LIMIT (16 * 1024 * 1024)
@@ -24,6 +25,7 @@
 
 struct srv_opts {
     const char *db;        /* SQLite file */
+    const char *key_file;  /* identity-data key (keys init), or NULL */
     const char *listen;    /* "127.0.0.1:8080"; port 0 picks a free one */
     unsigned threads;      /* MHD thread pool; 0 = number of cores */
     size_t max_body;       /* bytes */
@@ -41,18 +43,21 @@ struct req;
 /* A route: dispatch is data (router.c holds the table). */
 struct route {
     const char *method;
-    const char *path;
+    const char *path;      /* a final "{id}" matches one path segment */
     unsigned roles;        /* EJ_ROLE_* bits allowed; 0 = no key needed */
     void (*handler)(struct srv *s, struct req *r);
     const char *summary;
+    size_t max_body;       /* 0: the server's --max-body */
 };
 
 extern const struct route srv_routes[];
 extern const size_t srv_n_routes;
 
-/* Find the route for method and path; *status is 404 or 405 when none. */
+/* Find the route for method and path; *status is 404 or 405 when none.
+ * For a "{id}" route the segment is copied to param (at most 128 bytes,
+ * else no match). */
 const struct route *router_find(const char *method, const char *path,
-                                int *status);
+                                int *status, char param[129]);
 
 /* --- metrics (metrics.c) ------------------------------------------------ */
 
@@ -104,6 +109,9 @@ struct pending {
     enum ej_err result;
     void (*done)(struct pending *p, void *ctx);
     void *ctx;
+    /* Or, instead of an event, work to run on the writer's store in its
+     * own transaction(s): ingest, registry reads that record events. */
+    enum ej_err (*job)(struct ej_store *st, void *ctx);
     struct pending *next;
 };
 
@@ -120,6 +128,7 @@ void committer_free(struct committer *c);
 
 struct srv {
     struct ej_policy *policy;
+    struct vault *vault;   /* NULL without --key-file */
     struct ej_regcheck *gate;
     struct committer *cm;
     struct keycache *keys;
@@ -153,6 +162,10 @@ struct req {
     bool sent;             /* a response was queued */
     bool close;            /* ask the client to close the connection */
     bool committing;       /* handed to the committer (request thread) */
+    void (*finish)(struct req *r); /* builds the reply after the commit */
+    char param[129];       /* the {id} of the route */
+    void *work;            /* a handler's own state (freed by free_work) */
+    void (*free_work)(void *work);
     double t0;
     enum ej_role role;
     char key_id[65];
@@ -174,7 +187,11 @@ void req_error(struct req *r, int status, const char *code,
 /* Parse the body as a JSON object within the depth limit; on failure
  * replies 400 and returns NULL. */
 json_t *req_json(struct req *r);
-/* Hand p to the committer and suspend the connection until done. */
+/* Any JSON value within the depth limit; replies 400 and returns NULL. */
+json_t *req_json_any(struct req *r);
+bool json_depth_ok(const char *s, size_t n);
+/* Hand r->pend (an event, or a job when r->pend.job is set) to the
+ * committer and suspend the connection until done. */
 void req_commit(struct req *r);
 /* Wall-clock time in ms (the server's, never the core's). */
 int64_t srv_now_ms(void);
@@ -183,6 +200,9 @@ int64_t srv_now_ms(void);
 void api_healthz(struct srv *s, struct req *r);
 void api_metrics(struct srv *s, struct req *r);
 void api_registration_check(struct srv *s, struct req *r);
+void api_events(struct srv *s, struct req *r);
+void api_registry(struct srv *s, struct req *r);
+void api_account(struct srv *s, struct req *r);
 
 enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
                              const char *url, const char *method,
