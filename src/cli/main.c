@@ -17,6 +17,8 @@ static const struct cli_cmd commands[] = {
      cmd_ingest_usage},
     {"registry", cmd_registry, "export the registry of anonymous accounts",
      cmd_registry_usage},
+    {"cases", cmd_cases, "escalate overdue identification cases",
+     cmd_cases_usage},
     {"report", cmd_report, "reports: the legal-representative audience",
      cmd_report_usage},
     {"keys", cmd_keys, "create API keys; create the identity-data key",

@@ -297,6 +297,9 @@ static enum ej_err transition(struct batch *b, const struct parsed *e,
     jw_kstrv(&w, "from", ej_case_state_name(from));
     jw_kstrv(&w, "to", ej_case_state_name((enum ej_case_state)a->case_state));
     jw_kstrv(&w, "cause", cause);
+    /* shadow: a record of what the rule would do; the platform acts only
+     * on enforce. */
+    jw_kstrv(&w, "mode", ej_mode_name(ej_rule_mode(g->p, g->rule.rule)));
     jw_kint(&w, "measure", a->measure);
     jw_kint(&w, "threshold", g->rule.threshold);
     jw_key(&w, "due");

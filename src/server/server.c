@@ -15,7 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
 #include <sodium.h>
+
+#include "sweep.h"
 
 void srv_event_id(struct srv *s, const char *prefix, char *out)
 {
@@ -35,6 +38,60 @@ void srv_event_id(struct srv *s, const char *prefix, char *out)
     while (k)
         out[o++] = t[--k];
     out[o] = '\0';
+}
+
+#define SWEEP_EVERY_S 60
+
+struct sweep_job {
+    struct pending pend;
+    struct srv *srv;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done;
+    size_t escalated;
+};
+
+static enum ej_err sweep_job(struct ej_store *st, void *ctx)
+{
+    struct sweep_job *j = ctx;
+    int64_t now = srv_now_ms();
+    return cases_sweep(st, j->srv->policy, now, now, &j->escalated);
+}
+
+static void sweep_done(struct pending *p, void *ctx)
+{
+    struct sweep_job *j = ctx;
+    (void)p;
+    pthread_mutex_lock(&j->mu);
+    j->done = true;
+    pthread_cond_signal(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+}
+
+/* Run one sweep on the writer's connection and wait for it. */
+static void sweep_now(struct srv *s)
+{
+    struct sweep_job j;
+    memset(&j, 0, sizeof j);
+    j.srv = s;
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_cond_init(&j.cv, NULL);
+    j.pend.job = sweep_job;
+    j.pend.done = sweep_done;
+    j.pend.ctx = &j;
+    committer_submit(s->cm, &j.pend);
+    pthread_mutex_lock(&j.mu);
+    while (!j.done)
+        pthread_cond_wait(&j.cv, &j.mu);
+    pthread_mutex_unlock(&j.mu);
+    pthread_cond_destroy(&j.cv);
+    pthread_mutex_destroy(&j.mu);
+    if (j.pend.result != EJ_OK)
+        fprintf(stderr, "ereje: case sweep failed: %s\n",
+                ej_strerror(j.pend.result));
+    else if (j.escalated)
+        fprintf(stderr, "ereje: escalated %zu overdue case(s)\n",
+                j.escalated);
 }
 
 /* "HOST:PORT" or "[V6]:PORT" into a socket address. */
@@ -174,8 +231,15 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
            s->opts.threads);
     fflush(stdout);
 
+    /* Wait for a signal; meanwhile escalate overdue cases every minute. */
     int sig = 0;
-    sigwait(&sigs, &sig);
+    for (;;) {
+        struct timespec tmo = {SWEEP_EVERY_S, 0};
+        sig = sigtimedwait(&sigs, NULL, &tmo);
+        if (sig > 0)
+            break;
+        sweep_now(s);
+    }
     fprintf(stderr, "ereje: %s: stopping\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
 

@@ -1,0 +1,79 @@
+/* cmd_cases.c: ereje cases sweep --db FILE [--at T] */
+#include "cli.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "sweep.h"
+
+const char cmd_cases_usage[] =
+    "usage: ereje cases sweep --db FILE [--at T]\n"
+    "\n"
+    "Escalate identification cases that are overdue at T (default now):\n"
+    "opened, notified or rejected past their deadline. Each gets one\n"
+    "case.escalated event with the pack's escalation actions, for the\n"
+    "platform to carry out. A running service does this every minute.\n"
+    "Prints {\"escalated\":N}.\n";
+
+int cmd_cases(struct cli_ctx *ctx, int argc, char **argv)
+{
+    const char *db = NULL, *at = NULL;
+    if (argc < 2 || strcmp(argv[1], "sweep") != 0) {
+        fputs(cmd_cases_usage, stderr);
+        return EXIT_BADINPUT;
+    }
+    for (int i = 2; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
+            db = v;
+        else if ((v = cli_opt(argc, argv, &i, "--at", &missing)))
+            at = v;
+        else {
+            cli_err(missing ? "cases: %s needs a value"
+                            : "cases: unexpected '%s' (see --help)",
+                    argv[i]);
+            return EXIT_BADINPUT;
+        }
+    }
+    if (!db) {
+        cli_err("cases sweep: --db FILE is required");
+        return EXIT_BADINPUT;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t now = wall;
+    if (at) {
+        enum ej_err rc = ej_instant_parse(at, strlen(at), &now, NULL);
+        if (rc != EJ_OK) {
+            cli_err("cases sweep: --at '%s': %s [%s]", at, ej_strerror(rc),
+                    ej_errname(rc));
+            return EXIT_BADINPUT;
+        }
+    }
+    struct ej_policy *p;
+    int st = cli_load_policy(ctx, NULL, 0, &p);
+    if (st != EXIT_OK)
+        return st;
+    struct ej_store *s;
+    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &s);
+    if (rc != EJ_OK) {
+        cli_err("cases: cannot open %s: %s", db, ej_strerror(rc));
+        ej_policy_free(p);
+        return EXIT_ENV;
+    }
+    size_t n;
+    rc = cases_sweep(s, p, now, wall, &n);
+    if (rc != EJ_OK) {
+        cli_err("cases sweep: %s", ej_strerror(rc));
+        st = EXIT_ENV;
+    } else {
+        st = cli_json_println(json_pack("{s:I}", "escalated", (json_int_t)n))
+                 ? EXIT_OK
+                 : EXIT_ENV;
+    }
+    ej_store_close(s);
+    ej_policy_free(p);
+    return st;
+}

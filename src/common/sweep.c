@@ -1,0 +1,126 @@
+/* sweep.c: see sweep.h. */
+#include "sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jw.h"
+
+#define MAX_PER_SWEEP 100000
+
+struct collect {
+    int64_t now_ms;
+    char **ids;
+    size_t n, cap;
+    bool oom;
+};
+
+static int collect(const char *id, const struct ej_account *a, void *ctx)
+{
+    struct collect *c = ctx;
+    if (!ej_anon_overdue(a, c->now_ms) || (a->flags & EJ_ACC_ESCALATED))
+        return 0;
+    if (c->n == MAX_PER_SWEEP)
+        return 1; /* the next sweep takes the rest */
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        char **v = realloc(c->ids, cap * sizeof *v);
+        if (!v) {
+            c->oom = true;
+            return 1;
+        }
+        c->ids = v;
+        c->cap = cap;
+    }
+    if (!(c->ids[c->n] = strdup(id))) {
+        c->oom = true;
+        return 1;
+    }
+    c->n++;
+    return 0;
+}
+
+enum ej_err cases_sweep(struct ej_store *st, const struct ej_policy *p,
+                        int64_t now_ms, int64_t recorded_ms,
+                        size_t *escalated)
+{
+    struct ej_anon_rule rule;
+    bool have = false;
+    *escalated = 0;
+    for (size_t i = 0; !have && i < ej_policy_pack_count(p); i++) {
+        const struct ej_pack *k = ej_policy_pack(p, i);
+        for (size_t j = 0; j < ej_pack_rule_count(k); j++)
+            if (ej_anon_rule_from(ej_pack_rule(k, j), k, &rule) == EJ_OK &&
+                ej_rule_mode(p, ej_pack_rule(k, j)) != EJ_MODE_OFF) {
+                have = true;
+                break;
+            }
+    }
+    if (!have)
+        return EJ_OK;
+    const struct ej_store_ops *ops = ej_store_ops_of(st);
+    struct collect c = {now_ms, NULL, 0, 0, false};
+    enum ej_err rc = ops->begin(st);
+    if (rc != EJ_OK)
+        return rc;
+    rc = ops->accounts_scan(st, true, collect, &c);
+    if (rc == EJ_OK && c.oom)
+        rc = EJ_NOMEM;
+    for (size_t i = 0; rc == EJ_OK && i < c.n; i++) {
+        struct ej_account a;
+        bool found;
+        rc = ops->account_get(st, c.ids[i], &a, NULL, &found);
+        if (rc != EJ_OK || !found)
+            continue;
+        a.flags |= EJ_ACC_ESCALATED;
+        struct jw w, rw;
+        char due[EJ_INSTANT_TEXT_MAX] = "";
+        ej_instant_format(a.case_due_ms, 0, due);
+        jw_init(&w, 4096);
+        jw_init(&rw, 512);
+        jw_obj(&w);
+        jw_kstr(&w, "account", c.ids[i]);
+        jw_kstrv(&w, "case_state",
+                 ej_case_state_name((enum ej_case_state)a.case_state));
+        jw_kstr(&w, "due", due);
+        jw_kstrv(&w, "mode", ej_mode_name(ej_rule_mode(p, rule.rule)));
+        jw_key(&w, "actions");
+        jw_arr(&w);
+        for (size_t k = 0; k < rule.n_escalation; k++)
+            jw_strv(&w, rule.escalation[k]);
+        jw_end_arr(&w);
+        jw_end_obj(&w);
+        jw_arr(&rw);
+        jw_strv(&rw, ej_rule_id(rule.rule));
+        jw_end_arr(&rw);
+        char *body = jw_take(&w, NULL), *rules = jw_take(&rw, NULL);
+        char id[200];
+        /* One escalation per case: the id names the case by its opening. */
+        snprintf(id, sizeof id, "escalate_%s_%lld", c.ids[i],
+                 (long long)a.case_opened_ms);
+        struct ej_event ev = {.id = id, .type = "case.escalated",
+                              .at_ms = a.case_due_ms,
+                              .recorded_ms = recorded_ms,
+                              .subject = c.ids[i],
+                              .pack_id = ej_pack_id(rule.pack),
+                              .pack_version = ej_pack_version(rule.pack),
+                              .rules = rules, .body = body};
+        rc = body && rules ? ej_store_append(st, &ev, 1, NULL) : EJ_NOMEM;
+        if (rc == EJ_OK)
+            rc = ops->account_put(st, c.ids[i], &a, NULL);
+        if (rc == EJ_OK)
+            (*escalated)++;
+        free(body);
+        free(rules);
+    }
+    for (size_t i = 0; i < c.n; i++)
+        free(c.ids[i]);
+    free(c.ids);
+    if (rc != EJ_OK) {
+        ops->rollback(st);
+        *escalated = 0;
+        return rc;
+    }
+    return ops->commit(st);
+}
