@@ -14,6 +14,7 @@ ROUNDS=${EJ_BENCH_ROUNDS:-3}
 SECS=${EJ_BENCH_SECONDS:-5}
 
 "$BENCH" "$OUT"
+"$B/bench/ereje-bench-anon" "$OUT"
 
 T=$(mktemp -d)
 NGINX_PID= EREJE_PID=

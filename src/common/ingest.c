@@ -255,26 +255,32 @@ static bool parse_event(const struct ingest *g, const json_t *o,
 
 /* --- applying ----------------------------------------------------------- */
 
+/* A derived event waiting to be appended at the end of the batch. */
+struct derived {
+    char *id, *type, *subject, *body, *rules;
+    int64_t at_ms;
+};
+
 struct batch {
     struct ingest *g;
     int64_t recorded_ms;
     struct ingest_stats *stats;
+    struct derived *derived;
+    size_t n_derived, cap_derived;
 };
 
-static enum ej_err append(struct batch *b, const char *id, const char *type,
-                          int64_t at_ms, const char *subject,
-                          const char *pack_id, const char *pack_version,
-                          const char *rules, const char *body, bool *dup)
+static void free_derived(struct batch *b)
 {
-    struct ej_event ev = {.id = id, .type = type, .at_ms = at_ms,
-                          .recorded_ms = b->recorded_ms, .subject = subject,
-                          .pack_id = pack_id, .pack_version = pack_version,
-                          .rules = rules, .body = body};
-    size_t added = 0;
-    enum ej_err rc = ej_store_append(b->g->st, &ev, 1, &added);
-    if (dup)
-        *dup = rc == EJ_OK && added == 0;
-    return rc;
+    for (size_t i = 0; i < b->n_derived; i++) {
+        free(b->derived[i].id);
+        free(b->derived[i].type);
+        free(b->derived[i].subject);
+        free(b->derived[i].body);
+        free(b->derived[i].rules);
+    }
+    free(b->derived);
+    b->derived = NULL;
+    b->n_derived = b->cap_derived = 0;
 }
 
 /* The case transition as its own event, with the rule and pack version. */
@@ -313,16 +319,28 @@ static enum ej_err transition(struct batch *b, const struct parsed *e,
     jw_strv(&rw, ej_rule_id(g->rule.rule));
     jw_end_arr(&rw);
     char *body = jw_take(&w, NULL), *rules = jw_take(&rw, NULL);
-    enum ej_err rc = EJ_NOMEM;
-    if (body && rules)
-        rc = append(b, id, type, e->at_ms, e->account,
-                    ej_pack_id(g->rule.pack), ej_pack_version(g->rule.pack),
-                    rules, body, NULL);
-    free(body);
-    free(rules);
-    if (rc == EJ_OK)
-        b->stats->transitions++;
-    return rc;
+    if (b->n_derived == b->cap_derived) {
+        size_t cap = b->cap_derived ? b->cap_derived * 2 : 256;
+        struct derived *d = realloc(b->derived, cap * sizeof *d);
+        if (!d) {
+            free(body);
+            free(rules);
+            return EJ_NOMEM;
+        }
+        b->derived = d;
+        b->cap_derived = cap;
+    }
+    struct derived *d = &b->derived[b->n_derived++];
+    d->id = strdup(id);
+    d->type = strdup(type);
+    d->subject = strdup(e->account);
+    d->body = body;
+    d->rules = rules;
+    d->at_ms = e->at_ms;
+    if (!d->id || !d->type || !d->subject || !body || !rules)
+        return EJ_NOMEM;
+    b->stats->transitions++;
+    return EJ_OK;
 }
 
 /* The event as stored in the chain: as received, sorted, with identity
@@ -330,6 +348,8 @@ static enum ej_err transition(struct batch *b, const struct parsed *e,
 static char *stored_body(const struct ingest *g, const json_t *o,
                          const struct parsed *e)
 {
+    if (e->tix != 2)
+        return json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_t *c = json_deep_copy(o);
     if (!c)
         return NULL;
@@ -373,28 +393,11 @@ static enum ej_err measure_of(struct batch *b, const struct parsed *e,
     return EJ_OK;
 }
 
-static enum ej_err apply(struct batch *b, const json_t *o,
-                         const struct parsed *e, struct ingest_result *res)
+/* Fold an accepted event (already appended) into the state. */
+static enum ej_err apply(struct batch *b, const struct parsed *e)
 {
     struct ingest *g = b->g;
-    char *body = stored_body(g, o, e);
-    if (!body)
-        return EJ_NOMEM;
-    bool dup = false;
-    enum ej_err rc = append(b, e->id, e->type, e->at_ms,
-                            e->account ? e->account : "", "", "", "[]", body,
-                            &dup);
-    free(body);
-    if (rc != EJ_OK)
-        return rc;
-    if (dup) {
-        res->status = INGEST_DUPLICATE;
-        b->stats->duplicates++;
-        return EJ_OK;
-    }
-    res->status = INGEST_ACCEPTED;
-    b->stats->accepted++;
-
+    enum ej_err rc;
     if (e->tix == 5) {
         rc = g->ops->audience_put(g->st, (int32_t)ej_date_to_days(e->date),
                                   e->users);
@@ -494,15 +497,22 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
                          struct ingest_stats *stats)
 {
     struct ingest_stats local = {0};
-    struct batch b = {g, recorded_ms, &local};
+    struct batch b = {g, recorded_ms, &local, NULL, 0, 0};
     if (n > INGEST_MAX_BATCH)
         return EJ_TOO_BIG;
-    enum ej_err rc = g->ops->begin(g->st);
-    if (rc != EJ_OK)
-        return rc;
+    size_t cap = n ? n : 1;
+    struct parsed *ps = calloc(cap, sizeof *ps);
+    struct ej_event *evs = calloc(cap, sizeof *evs);
+    size_t *which = calloc(cap, sizeof *which);
+    char **bodies = calloc(cap, sizeof *bodies);
+    size_t nv = 0;
+    enum ej_err rc = EJ_NOMEM;
+    if (!ps || !evs || !which || !bodies)
+        goto out;
+
+    /* 1. Validate; the valid events become log entries. */
     for (size_t i = 0; i < n; i++) {
         struct ingest_result *r = &results[i];
-        struct parsed e;
         memset(r, 0, sizeof *r);
         if (!events[i]) {
             reject(r, "BAD_JSON", "%s",
@@ -511,24 +521,77 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
             local.rejected++;
             continue;
         }
-        if (!parse_event(g, events[i], &e, r)) {
+        if (!parse_event(g, events[i], &ps[i], r)) {
             local.rejected++;
             continue;
         }
-        rc = apply(&b, events[i], &e, r);
-        if (rc != EJ_OK) {
-            g->ops->rollback(g->st);
-            return rc;
+        if (!(bodies[nv] = stored_body(g, events[i], &ps[i])))
+            goto out;
+        const struct parsed *e = &ps[i];
+        evs[nv] = (struct ej_event){.id = e->id, .type = e->type,
+                                    .at_ms = e->at_ms,
+                                    .recorded_ms = recorded_ms,
+                                    .subject = e->account ? e->account : "",
+                                    .pack_id = "", .pack_version = "",
+                                    .rules = "[]", .body = bodies[nv]};
+        which[nv++] = i;
+    }
+
+    rc = g->ops->begin(g->st);
+    if (rc != EJ_OK)
+        goto out;
+    /* 2. Append them in one go: a replayed id comes back with seq 0. */
+    if (nv)
+        rc = ej_store_append(g->st, evs, nv, NULL);
+    /* 3. Fold the new ones, in order; case transitions are collected. */
+    for (size_t k = 0; rc == EJ_OK && k < nv; k++) {
+        struct ingest_result *r = &results[which[k]];
+        if (evs[k].seq == 0) {
+            r->status = INGEST_DUPLICATE;
+            local.duplicates++;
+            continue;
+        }
+        r->status = INGEST_ACCEPTED;
+        local.accepted++;
+        rc = apply(&b, &ps[which[k]]);
+    }
+    /* 4. The transitions, after the events that caused them. */
+    if (rc == EJ_OK && b.n_derived) {
+        struct ej_event *dv = calloc(b.n_derived, sizeof *dv);
+        if (!dv) {
+            rc = EJ_NOMEM;
+        } else {
+            for (size_t k = 0; k < b.n_derived; k++) {
+                struct derived *d = &b.derived[k];
+                dv[k] = (struct ej_event){
+                    .id = d->id, .type = d->type, .at_ms = d->at_ms,
+                    .recorded_ms = recorded_ms, .subject = d->subject,
+                    .pack_id = ej_pack_id(g->rule.pack),
+                    .pack_version = ej_pack_version(g->rule.pack),
+                    .rules = d->rules, .body = d->body};
+            }
+            rc = ej_store_append(g->st, dv, b.n_derived, NULL);
+            free(dv);
         }
     }
+    if (rc != EJ_OK) {
+        g->ops->rollback(g->st);
+        goto out;
+    }
     rc = g->ops->commit(g->st);
-    if (rc != EJ_OK)
-        return rc;
-    if (stats) {
+    if (rc == EJ_OK && stats) {
         stats->accepted += local.accepted;
         stats->duplicates += local.duplicates;
         stats->rejected += local.rejected;
         stats->transitions += local.transitions;
     }
-    return EJ_OK;
+out:
+    for (size_t k = 0; bodies && k < nv; k++)
+        free(bodies[k]);
+    free(bodies);
+    free(which);
+    free(evs);
+    free(ps);
+    free_derived(&b);
+    return rc;
 }
