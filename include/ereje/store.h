@@ -151,6 +151,11 @@ struct ej_store_ops {
                                 const struct ej_identity_row *row);
     enum ej_err (*identity_get)(struct ej_store *s, const char *account,
                                 struct ej_identity_row *row, bool *found);
+    /* The accounts whose identity carries this keyed IIN hash. */
+    enum ej_err (*identity_find)(struct ej_store *s,
+                                 const unsigned char iin_hash[EJ_HASH_LEN],
+                                 int (*fn)(const char *account, void *ctx),
+                                 void *ctx);
     enum ej_err (*audience_put)(struct ej_store *s, int32_t day,
                                 int64_t users);
     /* Sum and count of the reported days from_day..to_day. */

@@ -667,6 +667,35 @@ static enum ej_err sq_identity_get(struct ej_store *base, const char *account,
     return rc;
 }
 
+static enum ej_err sq_identity_find(struct ej_store *base,
+                                    const unsigned char h[EJ_HASH_LEN],
+                                    int (*fn)(const char *, void *),
+                                    void *ctx)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    enum ej_err rc = EJ_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT account FROM identities WHERE iin_hash = ? "
+                           "ORDER BY account",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    sqlite3_bind_blob(st, 1, h, EJ_HASH_LEN, SQLITE_STATIC);
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        if (fn(col_text(st, 0), ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static enum ej_err sq_audience_put(struct ej_store *base, int32_t day,
                                    int64_t users)
 {
@@ -717,6 +746,7 @@ static const struct ej_store_ops sqlite_ops = {
     .daily_window = sq_daily_window,
     .identity_put = sq_identity_put,
     .identity_get = sq_identity_get,
+    .identity_find = sq_identity_find,
     .audience_put = sq_audience_put,
     .audience_sum = sq_audience_sum,
 };
