@@ -97,6 +97,22 @@ json_t *cli_json_bytes(const char *s, size_t len);
 json_t *cli_json_instant(int64_t ms, int offset_s);
 json_t *cli_json_date(struct ej_date d);
 
+/* Wall-clock time in ms (the CLI's; the core never reads a clock). */
+int64_t cli_now_ms(void);
+
+/* One option of a subcommand: a value option sets *value, a flag sets
+ * *flag. */
+struct cli_optdef {
+    const char *name;
+    const char **value;
+    bool *flag;
+};
+
+/* Parse argv[start..argc) against defs; any other argument is an error
+ * naming cmd. Returns EXIT_OK or EXIT_BADINPUT (message printed). */
+int cli_parse_opts(int argc, char **argv, int start,
+                   const struct cli_optdef *defs, size_t n, const char *cmd);
+
 /* Parse "--name value" and "--name=value". Returns the value when argv[*i]
  * is that option (advancing *i past a separate value), else NULL. Sets
  * *missing when the option is there without a value. */

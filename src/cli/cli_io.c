@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void cli_err(const char *fmt, ...)
 {
@@ -89,4 +90,41 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name,
         return NULL;
     }
     return argv[++*i];
+}
+
+int64_t cli_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cli_parse_opts(int argc, char **argv, int start,
+                   const struct cli_optdef *defs, size_t n, const char *cmd)
+{
+    for (int i = start; i < argc; i++) {
+        bool missing = false, known = false;
+        for (size_t d = 0; d < n && !known; d++) {
+            if (defs[d].flag) {
+                if (strcmp(argv[i], defs[d].name) == 0) {
+                    *defs[d].flag = true;
+                    known = true;
+                }
+                continue;
+            }
+            const char *v = cli_opt(argc, argv, &i, defs[d].name, &missing);
+            if (v) {
+                *defs[d].value = v;
+                known = true;
+            } else if (missing) {
+                cli_err("%s: %s needs a value", cmd, argv[i]);
+                return EXIT_BADINPUT;
+            }
+        }
+        if (!known) {
+            cli_err("%s: unexpected '%s' (see --help)", cmd, argv[i]);
+            return EXIT_BADINPUT;
+        }
+    }
+    return EXIT_OK;
 }

@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "sweep.h"
 
@@ -22,27 +21,15 @@ int cmd_cases(struct cli_ctx *ctx, int argc, char **argv)
         fputs(cmd_cases_usage, stderr);
         return EXIT_BADINPUT;
     }
-    for (int i = 2; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
-            db = v;
-        else if ((v = cli_opt(argc, argv, &i, "--at", &missing)))
-            at = v;
-        else {
-            cli_err(missing ? "cases: %s needs a value"
-                            : "cases: unexpected '%s' (see --help)",
-                    argv[i]);
-            return EXIT_BADINPUT;
-        }
-    }
+    const struct cli_optdef defs[] = {{"--db", &db, NULL},
+                                      {"--at", &at, NULL}};
+    if (cli_parse_opts(argc, argv, 2, defs, 2, "cases") != EXIT_OK)
+        return EXIT_BADINPUT;
     if (!db) {
         cli_err("cases sweep: --db FILE is required");
         return EXIT_BADINPUT;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t wall = cli_now_ms();
     int64_t now = wall;
     if (at) {
         enum ej_err rc = ej_instant_parse(at, strlen(at), &now, NULL);

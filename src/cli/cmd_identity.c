@@ -3,7 +3,6 @@
 
 #include <pwd.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -35,22 +34,11 @@ int cmd_identity(struct cli_ctx *ctx, int argc, char **argv)
         fputs(cmd_identity_usage, stderr);
         return EXIT_BADINPUT;
     }
-    for (int i = 2; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
-            db = v;
-        else if ((v = cli_opt(argc, argv, &i, "--key-file", &missing)))
-            key_file = v;
-        else if ((v = cli_opt(argc, argv, &i, "--iin", &missing)))
-            iin = v;
-        else {
-            cli_err(missing ? "identity: %s needs a value"
-                            : "identity: unexpected '%s' (see --help)",
-                    argv[i]);
-            return EXIT_BADINPUT;
-        }
-    }
+    const struct cli_optdef defs[] = {{"--db", &db, NULL},
+                                      {"--key-file", &key_file, NULL},
+                                      {"--iin", &iin, NULL}};
+    if (cli_parse_opts(argc, argv, 2, defs, 3, "identity") != EXIT_OK)
+        return EXIT_BADINPUT;
     if (!db || !key_file || !iin) {
         cli_err("identity find: --db, --key-file and --iin are required");
         return EXIT_BADINPUT;
@@ -85,9 +73,7 @@ int cmd_identity(struct cli_ctx *ctx, int argc, char **argv)
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     struct passwd *pw = getpwuid(getuid());
     snprintf(reader, sizeof reader, "cli:%s", pw ? pw->pw_name : "?");
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t now = cli_now_ms();
     snprintf(evid, sizeof evid, "idlookup_%lld_%.16s", (long long)now, hex);
     struct jw w;
     jw_init(&w, 2048);

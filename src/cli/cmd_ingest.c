@@ -36,13 +36,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *db = NULL, *key_file = NULL, *input = NULL;
@@ -160,7 +153,7 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
         }
         if (n == 0)
             break;
-        rc = ingest_batch(g, evs, n, (const char *const *)errs, wall_ms(),
+        rc = ingest_batch(g, evs, n, (const char *const *)errs, cli_now_ms(),
                           res, &stats);
         for (size_t i = 0; i < n; i++) {
             if (rc == EJ_OK && res[i].status == INGEST_REJECTED)

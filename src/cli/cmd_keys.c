@@ -29,30 +29,13 @@ const char cmd_keys_usage[] =
     "        overwrite). Prints the key's id. Keep FILE outside the database\n"
     "        and its backups; without it identity data cannot be read.\n";
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int keys_revoke(int argc, char **argv)
 {
     const char *db = NULL, *id = NULL;
-    for (int i = 2; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
-            db = v;
-        else if ((v = cli_opt(argc, argv, &i, "--id", &missing)))
-            id = v;
-        else {
-            cli_err(missing ? "keys revoke: %s needs a value"
-                            : "keys revoke: unexpected '%s'",
-                    argv[i]);
-            return EXIT_BADINPUT;
-        }
-    }
+    const struct cli_optdef defs[] = {{"--db", &db, NULL},
+                                      {"--id", &id, NULL}};
+    if (cli_parse_opts(argc, argv, 2, defs, 2, "keys revoke") != EXIT_OK)
+        return EXIT_BADINPUT;
     if (!db || !id || strlen(id) > 64) {
         cli_err("keys revoke: --db and --id are required");
         return EXIT_BADINPUT;
@@ -63,7 +46,7 @@ static int keys_revoke(int argc, char **argv)
         cli_err("keys: cannot open %s: %s", db, ej_strerror(rc));
         return EXIT_ENV;
     }
-    int64_t now = wall_ms();
+    int64_t now = cli_now_ms();
     int status = EXIT_ENV;
     const struct ej_store_ops *ops = ej_store_ops_of(st);
     if (ops->begin(st) != EJ_OK)
@@ -100,18 +83,9 @@ out:
 static int keys_init(int argc, char **argv)
 {
     const char *file = NULL;
-    for (int i = 2; i < argc; i++) {
-        bool missing = false;
-        const char *v = cli_opt(argc, argv, &i, "--key-file", &missing);
-        if (v) {
-            file = v;
-        } else {
-            cli_err(missing ? "keys init: %s needs a value"
-                            : "keys init: unexpected '%s'",
-                    argv[i]);
-            return EXIT_BADINPUT;
-        }
-    }
+    const struct cli_optdef defs[] = {{"--key-file", &file, NULL}};
+    if (cli_parse_opts(argc, argv, 2, defs, 1, "keys init") != EXIT_OK)
+        return EXIT_BADINPUT;
     if (!file) {
         cli_err("keys init: --key-file FILE is required");
         return EXIT_BADINPUT;
@@ -144,22 +118,11 @@ int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
         fputs(cmd_keys_usage, stderr);
         return EXIT_BADINPUT;
     }
-    for (int i = 2; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
-            db = v;
-        else if ((v = cli_opt(argc, argv, &i, "--role", &missing)))
-            role_s = v;
-        else if ((v = cli_opt(argc, argv, &i, "--label", &missing)))
-            label = v;
-        else {
-            cli_err(missing ? "keys: %s needs a value"
-                            : "keys: unexpected '%s' (see --help)",
-                    argv[i]);
-            return EXIT_BADINPUT;
-        }
-    }
+    const struct cli_optdef defs[] = {{"--db", &db, NULL},
+                                      {"--role", &role_s, NULL},
+                                      {"--label", &label, NULL}};
+    if (cli_parse_opts(argc, argv, 2, defs, 3, "keys create") != EXIT_OK)
+        return EXIT_BADINPUT;
     enum ej_role role;
     if (!db || !role_s) {
         cli_err("keys create: --db and --role are required");
@@ -183,9 +146,7 @@ int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
     char key[KEY_TEXT_LEN + 1], id[17];
     unsigned char hash[EJ_HASH_LEN];
     keys_generate(key, id, hash);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t now = cli_now_ms();
     rc = ej_store_key_add(st, id, role, hash, label, now);
     int status = EXIT_ENV;
     if (rc != EJ_OK) {

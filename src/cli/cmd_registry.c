@@ -4,7 +4,6 @@
 
 #include <pwd.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "registry.h"
@@ -41,26 +40,12 @@ int cmd_registry(struct cli_ctx *ctx, int argc, char **argv)
         fputs(cmd_registry_usage, stderr);
         return EXIT_BADINPUT;
     }
-    for (int i = 2; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
-            db = v;
-        else if ((v = cli_opt(argc, argv, &i, "--format", &missing)))
-            format = v;
-        else if ((v = cli_opt(argc, argv, &i, "--at", &missing)))
-            at = v;
-        else if ((v = cli_opt(argc, argv, &i, "--key-file", &missing)))
-            key_file = v;
-        else if (strcmp(argv[i], "--include-identity") == 0)
-            identity = true;
-        else {
-            cli_err(missing ? "registry: %s needs a value"
-                            : "registry: unexpected '%s' (see --help)",
-                    argv[i]);
-            return EXIT_BADINPUT;
-        }
-    }
+    const struct cli_optdef defs[] = {
+        {"--db", &db, NULL},           {"--format", &format, NULL},
+        {"--at", &at, NULL},           {"--key-file", &key_file, NULL},
+        {"--include-identity", NULL, &identity}};
+    if (cli_parse_opts(argc, argv, 2, defs, 5, "registry") != EXIT_OK)
+        return EXIT_BADINPUT;
     struct registry_opts o = {0};
     if (!db || (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)) {
         cli_err("registry export: --db is required; --format is json or csv");
@@ -79,9 +64,7 @@ int cmd_registry(struct cli_ctx *ctx, int argc, char **argv)
             return EXIT_BADINPUT;
         }
     } else {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        o.at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        o.at_ms = cli_now_ms();
     }
     struct vault vault;
     char reader[96];

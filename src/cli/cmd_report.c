@@ -23,20 +23,10 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
         fputs(cmd_report_usage, stderr);
         return EXIT_BADINPUT;
     }
-    for (int i = 2; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if ((v = cli_opt(argc, argv, &i, "--db", &missing)))
-            db = v;
-        else if ((v = cli_opt(argc, argv, &i, "--month", &missing)))
-            month = v;
-        else {
-            cli_err(missing ? "report: %s needs a value"
-                            : "report: unexpected '%s' (see --help)",
-                    argv[i]);
-            return EXIT_BADINPUT;
-        }
-    }
+    const struct cli_optdef defs[] = {{"--db", &db, NULL},
+                                      {"--month", &month, NULL}};
+    if (cli_parse_opts(argc, argv, 2, defs, 2, "report") != EXIT_OK)
+        return EXIT_BADINPUT;
     struct ej_date first;
     char buf[16];
     if (!db || !month) {

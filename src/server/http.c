@@ -90,21 +90,8 @@ json_t *req_json(struct req *r)
         req_error(r, 400, "BAD_JSON", "the request needs a JSON body");
         return NULL;
     }
-    if (json_depth(r->body, r->len, SRV_JSON_DEPTH) > SRV_JSON_DEPTH) {
-        req_error(r, 400, "JSON_TOO_DEEP",
-                  "JSON nests deeper than 32 levels");
-        return NULL;
-    }
-    json_error_t err;
-    json_t *v = json_loadb(r->body, r->len, JSON_REJECT_DUPLICATES, &err);
-    if (!v) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "line %d, column %d: %s", err.line,
-                 err.column, err.text);
-        req_error(r, 400, "BAD_JSON", msg);
-        return NULL;
-    }
-    if (!json_is_object(v)) {
+    json_t *v = req_json_any(r);
+    if (v && !json_is_object(v)) {
         json_decref(v);
         req_error(r, 400, "FIELD_TYPE", "the body must be a JSON object");
         return NULL;
