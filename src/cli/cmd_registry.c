@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+#include <stdlib.h>
+
 #include "registry.h"
 
 const char cmd_registry_usage[] =
@@ -25,11 +28,40 @@ const char cmd_registry_usage[] =
     "                      with --key-file; each account read is recorded\n"
     "                      in the audit log as an identity.read event\n";
 
+/* Lines go straight out, or, with identity data, into a buffer printed
+ * only when the whole export succeeded (its reads are then recorded). */
+struct out {
+    bool buffer;
+    char *buf;
+    size_t len, cap;
+    bool oom;
+};
+
 static void print_line(const char *line, size_t len, void *ctx)
 {
-    (void)ctx;
-    fwrite(line, 1, len, stdout);
-    putchar('\n');
+    struct out *o = ctx;
+    if (!o->buffer) {
+        fwrite(line, 1, len, stdout);
+        putchar('\n');
+        return;
+    }
+    if (o->oom)
+        return;
+    if (o->len + len + 1 > o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 65536;
+        while (cap < o->len + len + 1)
+            cap *= 2;
+        char *b = realloc(o->buf, cap);
+        if (!b) {
+            o->oom = true;
+            return;
+        }
+        o->buf = b;
+        o->cap = cap;
+    }
+    memcpy(o->buf + o->len, line, len);
+    o->len += len;
+    o->buf[o->len++] = '\n';
 }
 
 int cmd_registry(struct cli_ctx *ctx, int argc, char **argv)
@@ -93,7 +125,16 @@ int cmd_registry(struct cli_ctx *ctx, int argc, char **argv)
         goto out;
     }
     char why[300] = "";
-    rc = registry_export(st, p, &o, print_line, NULL, why, sizeof why, NULL);
+    struct out out = {identity, NULL, 0, 0, false};
+    rc = registry_export(st, p, &o, print_line, &out, why, sizeof why, NULL);
+    if (rc == EJ_OK && out.oom)
+        rc = EJ_NOMEM;
+    if (rc == EJ_OK && out.len)
+        fwrite(out.buf, 1, out.len, stdout);
+    if (out.buf) {
+        sodium_memzero(out.buf, out.len);
+        free(out.buf);
+    }
     if (rc == EJ_INVALID) {
         cli_err("registry: %s", why);
         status = EXIT_BADINPUT;

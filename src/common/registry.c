@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "jw.h"
 
@@ -132,16 +133,22 @@ static json_t *read_identity(struct export *x, const char *id)
     }
     if (!found)
         return NULL;
+    if (!row.has_ciphertext) {
+        /* A status without data (verified or rejected by method only):
+         * nothing is decrypted, so nothing is read or recorded. */
+        return json_pack("{s:s}", "method", row.method);
+    }
     char *plain = NULL;
     size_t len;
     json_t *data = NULL;
     rc = vault_open(x->o->identity, id, &row, &plain, &len);
     if (rc == EJ_OK) {
         data = json_loadb(plain, len, 0, NULL);
+        sodium_memzero(plain, len);
         free(plain);
-    } else if (rc == EJ_INVALID) {
+    } else {
         /* Wrong key or altered data: stop rather than export a gap. */
-        x->rc = EJ_INVALID;
+        x->rc = rc == EJ_NOT_FOUND ? EJ_INVALID : rc;
         return NULL;
     }
     if (!data)
@@ -305,9 +312,21 @@ enum ej_err registry_export(struct ej_store *st, const struct ej_policy *p,
                 csv_cell(line, sizeof line, &n, id_fields[i], false);
         emit(line, n, ctx);
     }
-    enum ej_err rc = ej_store_ops_of(st)->accounts_scan(st, true, row, &x);
+    /* With identity data, the reads are recorded in one transaction that
+     * commits only if the whole export succeeds. */
+    const struct ej_store_ops *ops = ej_store_ops_of(st);
+    enum ej_err rc = o->identity ? ops->begin(st) : EJ_OK;
+    if (rc != EJ_OK)
+        return rc;
+    rc = ops->accounts_scan(st, true, row, &x);
     if (rc == EJ_OK)
         rc = x.rc;
+    if (o->identity) {
+        if (rc == EJ_OK)
+            rc = ops->commit(st);
+        else
+            ops->rollback(st);
+    }
     if (rc == EJ_INVALID)
         snprintf(why, why_cap, "identity data does not open with this key "
                                "(wrong key, or the data was altered)");

@@ -21,6 +21,9 @@ struct registry_opts {
 };
 
 /* Calls emit(line, len, ctx) for each line (no newline; NUL-terminated).
+ * With identity data the identity.read events are committed only when the
+ * whole export succeeds; a caller that must not show a partial export
+ * buffers the lines until this returns EJ_OK.
  * EJ_INVALID with *why when the policy has no follower_threshold rule or
  * asks for an unknown field; store errors as they come. */
 enum ej_err registry_export(struct ej_store *st, const struct ej_policy *p,

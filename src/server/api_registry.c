@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "registry.h"
 
 struct registry_work {
@@ -22,8 +24,10 @@ struct registry_work {
 static void free_registry(void *p)
 {
     struct registry_work *w = p;
-    if (w)
+    if (w && w->buf) {
+        sodium_memzero(w->buf, w->len);
         free(w->buf);
+    }
     free(w);
 }
 
