@@ -125,6 +125,14 @@ static const struct ej_param_spec order_compliance[] = {
       "whether an unmet order can lead to access restriction in KZ"),
 };
 
+static const struct ej_param_spec unlawful_content[] = {
+    PL("categories", EJ_VAL_STRING, true, 1, 64, NULL,
+       "identifiers of the categories of unlawful content (the legal basis "
+       "an order names)"),
+    PL("complaint_based", EJ_VAL_STRING, true, 0, 64, NULL,
+       "categories enforced only on a complaint"),
+};
+
 #define K(n, doc, arr) {n, doc, arr, EJ_ARRAY_LEN(arr)}
 static const struct ej_kind_spec kinds[] = {
     K("authority_request", "clocks on requests and orders of state bodies",
@@ -147,6 +155,8 @@ static const struct ej_kind_spec kinds[] = {
       min_registration_age),
     K("order_compliance", "giving effect to orders on unlawful content",
       order_compliance),
+    K("unlawful_content", "the taxonomy of unlawful content orders name",
+      unlawful_content),
 };
 
 size_t ej_kind_count(void) { return EJ_ARRAY_LEN(kinds); }

@@ -18,5 +18,6 @@
 #include "ereje/policy.h"
 #include "ereje/registration.h"
 #include "ereje/anon.h"
+#include "ereje/order.h"
 
 #endif

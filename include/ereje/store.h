@@ -27,6 +27,7 @@
 
 #include "ereje/anon.h"
 #include "ereje/err.h"
+#include "ereje/order.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,6 +74,16 @@ struct ej_identity_row {
     size_t ct_len;
     int64_t updated_ms;
 };
+
+/* An order as stored (lib/store/migrations/0003). Strings are owned by
+ * the row: ej_order_row_free. */
+struct ej_order_row {
+    char *id, *issuer, *number, *basis, *action, *targets;
+    char *close_action, *evidence;
+    int64_t acked_ms;
+    struct ej_order order;
+};
+EJ_EXTERN void ej_order_row_free(struct ej_order_row *r);
 
 enum ej_role {
     EJ_ROLE_PLATFORM = 1,
@@ -151,6 +162,15 @@ struct ej_store_ops {
                                 const struct ej_identity_row *row);
     enum ej_err (*identity_get)(struct ej_store *s, const char *account,
                                 struct ej_identity_row *row, bool *found);
+    /* Orders: insert or replace by id; get (EJ_NOT_FOUND); scan by
+     * received time. The row's strings are copied. */
+    enum ej_err (*order_put)(struct ej_store *s, const struct ej_order_row *r);
+    enum ej_err (*order_get)(struct ej_store *s, const char *id,
+                             struct ej_order_row *out);
+    enum ej_err (*orders_scan)(struct ej_store *s,
+                               int (*fn)(const struct ej_order_row *r,
+                                         void *ctx),
+                               void *ctx);
     /* The accounts whose identity carries this keyed IIN hash. */
     enum ej_err (*identity_find)(struct ej_store *s,
                                  const unsigned char iin_hash[EJ_HASH_LEN],

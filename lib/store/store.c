@@ -1,5 +1,6 @@
 /* store.c: the backend-independent part of the store: dispatch through the
  * versioned ops table, the event hash, and chain verification. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -201,6 +202,21 @@ enum ej_err ej_store_verify(struct ej_store *s, struct ej_verify_result *out)
     }
     *out = r;
     return EJ_OK;
+}
+
+void ej_order_row_free(struct ej_order_row *r)
+{
+    if (!r)
+        return;
+    free(r->id);
+    free(r->issuer);
+    free(r->number);
+    free(r->basis);
+    free(r->action);
+    free(r->targets);
+    free(r->close_action);
+    free(r->evidence);
+    memset(r, 0, sizeof *r);
 }
 
 const char *ej_role_name(enum ej_role r)

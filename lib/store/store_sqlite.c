@@ -667,6 +667,136 @@ static enum ej_err sq_identity_get(struct ej_store *base, const char *account,
     return rc;
 }
 
+#define ORDER_COLS                                                           \
+    "id, issuer, number, basis, action, targets, state, received_ms, "      \
+    "acked_ms, has_effect, c_due_ms, c_paused_ms, c_paused, "               \
+    "c_paused_since, c_last_ms, e_due_ms, e_paused_ms, e_paused, "          \
+    "e_paused_since, e_last_ms, emitted, closed_ms, close_action, evidence"
+
+static enum ej_err sq_order_put(struct ej_store *base,
+                                const struct ej_order_row *r)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO orders (" ORDER_COLS ") "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                           "?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    const struct ej_order *o = &r->order;
+    const char *txt[6] = {r->id, r->issuer, r->number,
+                          r->basis, r->action, r->targets};
+    for (int i = 0; i < 6; i++)
+        bind_text(st, i + 1, txt[i]);
+    sqlite3_bind_int(st, 7, (int)o->state);
+    sqlite3_bind_int64(st, 8, o->received_ms);
+    sqlite3_bind_int64(st, 9, r->acked_ms);
+    sqlite3_bind_int(st, 10, o->has_effect);
+    const struct ej_clock *c[2] = {&o->consider, &o->effect};
+    for (int k = 0; k < 2; k++) {
+        sqlite3_bind_int64(st, 11 + k * 5, c[k]->base.due_ms);
+        sqlite3_bind_int64(st, 12 + k * 5, c[k]->paused_ms);
+        sqlite3_bind_int(st, 13 + k * 5, c[k]->paused);
+        sqlite3_bind_int64(st, 14 + k * 5, c[k]->paused_since_ms);
+        sqlite3_bind_int64(st, 15 + k * 5, c[k]->last_ms);
+    }
+    sqlite3_bind_int64(st, 21, o->emitted);
+    sqlite3_bind_int64(st, 22, o->closed_ms);
+    bind_text(st, 23, r->close_action);
+    bind_text(st, 24, r->evidence);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? EJ_OK : EJ_IO;
+}
+
+static bool read_order(sqlite3_stmt *st, struct ej_order_row *r)
+{
+    memset(r, 0, sizeof *r);
+    char **txt[6] = {&r->id, &r->issuer, &r->number,
+                     &r->basis, &r->action, &r->targets};
+    for (int i = 0; i < 6; i++)
+        if (!(*txt[i] = strdup(col_text(st, i))))
+            return false;
+    struct ej_order *o = &r->order;
+    o->state = (enum ej_order_state)sqlite3_column_int(st, 6);
+    o->received_ms = sqlite3_column_int64(st, 7);
+    r->acked_ms = sqlite3_column_int64(st, 8);
+    o->has_effect = sqlite3_column_int(st, 9) != 0;
+    struct ej_clock *c[2] = {&o->consider, &o->effect};
+    for (int k = 0; k < 2; k++) {
+        c[k]->started_ms = o->received_ms;
+        c[k]->base.due_ms = sqlite3_column_int64(st, 10 + k * 5);
+        c[k]->paused_ms = sqlite3_column_int64(st, 11 + k * 5);
+        c[k]->paused = sqlite3_column_int(st, 12 + k * 5) != 0;
+        c[k]->paused_since_ms = sqlite3_column_int64(st, 13 + k * 5);
+        c[k]->last_ms = sqlite3_column_int64(st, 14 + k * 5);
+    }
+    o->emitted = (uint32_t)sqlite3_column_int64(st, 20);
+    o->closed_ms = sqlite3_column_int64(st, 21);
+    return (r->close_action = strdup(col_text(st, 22))) &&
+           (r->evidence = strdup(col_text(st, 23)));
+}
+
+static enum ej_err sq_order_get(struct ej_store *base, const char *id,
+                                struct ej_order_row *out)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    enum ej_err rc = EJ_NOT_FOUND;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " ORDER_COLS " FROM orders WHERE id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    bind_text(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        rc = read_order(st, out) ? EJ_OK : EJ_NOMEM;
+        if (rc != EJ_OK)
+            ej_order_row_free(out);
+    } else if (step != SQLITE_DONE) {
+        rc = EJ_IO;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum ej_err sq_orders_scan(struct ej_store *base,
+                                  int (*fn)(const struct ej_order_row *,
+                                            void *),
+                                  void *ctx)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    enum ej_err rc = EJ_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " ORDER_COLS " FROM orders "
+                           "ORDER BY received_ms, id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        struct ej_order_row r;
+        if (!read_order(st, &r)) {
+            ej_order_row_free(&r);
+            rc = EJ_NOMEM;
+            break;
+        }
+        int stop = fn(&r, ctx);
+        ej_order_row_free(&r);
+        if (stop)
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static enum ej_err sq_identity_find(struct ej_store *base,
                                     const unsigned char h[EJ_HASH_LEN],
                                     int (*fn)(const char *, void *),
@@ -747,6 +877,9 @@ static const struct ej_store_ops sqlite_ops = {
     .identity_put = sq_identity_put,
     .identity_get = sq_identity_get,
     .identity_find = sq_identity_find,
+    .order_put = sq_order_put,
+    .order_get = sq_order_get,
+    .orders_scan = sq_orders_scan,
     .audience_put = sq_audience_put,
     .audience_sum = sq_audience_sum,
 };

@@ -50,6 +50,7 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_cases(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_identity(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_order(struct cli_ctx *ctx, int argc, char **argv);
 extern const char cmd_policy_usage[];
 extern const char cmd_idnum_usage[];
 extern const char cmd_deadline_usage[];
@@ -63,6 +64,7 @@ extern const char cmd_report_usage[];
 extern const char cmd_cases_usage[];
 extern const char cmd_demo_usage[];
 extern const char cmd_identity_usage[];
+extern const char cmd_order_usage[];
 
 /* Print "ereje: " and the message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

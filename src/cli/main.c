@@ -19,6 +19,8 @@ static const struct cli_cmd commands[] = {
      cmd_registry_usage},
     {"cases", cmd_cases, "escalate overdue identification cases",
      cmd_cases_usage},
+    {"order", cmd_order, "orders about unlawful content, on the clock",
+     cmd_order_usage},
     {"identity", cmd_identity, "find one person's accounts by IIN",
      cmd_identity_usage},
     {"demo", cmd_demo, "generate a synthetic platform's events",

@@ -41,7 +41,7 @@ run unknown-cmd 2 "$E" frobnicate && has unknown-cmd err "unknown command"
 run version 0 "$E" --version && has version out "ereje "
 
 # Policy packs.
-run policy-check 0 "$E" policy check && has policy-check out "2 pack(s), 11 rule(s)"
+run policy-check 0 "$E" policy check && has policy-check out "2 pack(s), 12 rule(s)"
 run policy-check-one 0 "$E" policy check "$SRC/policies/kz/draft-2025.yaml"
 run policy-list 0 "$E" policy list
 has policy-list out "kz.draft.min_registration_age"
@@ -99,6 +99,57 @@ run dl-pack 2 "$E" deadline --from 2026-02-03T10:00:00Z --add 1h --pack nope
 has dl-pack err "no pack 'nope'"
 run dl-bad-pause 2 "$E" deadline --from 2026-02-03T10:00:00Z --add 1h \
     --pause 2026-02-03T09:00:00Z/2026-02-03T09:30:00Z
+
+# Orders about unlawful content.
+ODB="$T/orders.db"
+run order-add 0 "$E" order add --db "$ODB" --body "MCI" --number "12/34" \
+    --basis false_information --target post:1 --target acct:9 \
+    --action remove --received-at 2026-11-28T20:00:00+05:00
+has order-add out '"state":"open","received_at":"2026-11-28T15:00:00Z"'
+has order-add out '"consider_due":"2026-11-29T15:00:00Z","effect_due":"2026-11-29T15:00:00Z","overdue":false'
+has order-add out '"targets":["post:1","acct:9"]'
+OID=$(sed -n 's/.*"id":"\(ord_[0-9a-f]*\)".*/\1/p' "$T/out")
+run order-add-again 0 "$E" order add --db "$ODB" --body "MCI" --number "12/34" \
+    --basis fraud --target other --action restrict_kz \
+    --received-at 2026-11-28T21:00:00+05:00
+has order-add-again err "already recorded"
+has order-add-again out "\"id\":\"$OID\""
+has order-add-again out '"basis":"false_information"'
+run order-bad-basis 2 "$E" order add --db "$ODB" --body B --number 1 \
+    --basis gossip --target x --action remove --received-at 2026-11-28T20:00:00Z
+has order-bad-basis err "UNKNOWN_BASIS"
+run order-no-target 2 "$E" order add --db "$ODB" --body B --number 2 \
+    --basis fraud --action remove --received-at 2026-11-28T20:00:00Z
+has order-no-target err "NO_TARGETS"
+run order-bad-action 2 "$E" order add --db "$ODB" --body B --number 3 \
+    --basis fraud --target x --action delete --received-at 2026-11-28T20:00:00Z
+run order-pause 0 "$E" order pause --db "$ODB" --id "$OID" --at 2026-11-28T22:00:00+05:00
+has order-pause out '"state":"clarifying"'
+run order-resume 0 "$E" order resume --db "$ODB" --id "$OID" --at 2026-11-29T00:00:00+05:00
+has order-resume out '"consider_due":"2026-11-29T17:00:00Z"'
+has order-resume out '"paused_s":7200'
+run order-resume-again 2 "$E" order resume --db "$ODB" --id "$OID" --at 2026-11-29T01:00:00+05:00
+has order-resume-again err "ORDER_STATE"
+run order-sweep 0 "$E" order sweep --db "$ODB" --at 2026-11-29T22:00:00+05:00
+has order-sweep out '{"alerts":4,"breaches":2}'
+run order-sweep-again 0 "$E" order sweep --db "$ODB" --at 2026-11-29T23:00:00+05:00
+has order-sweep-again out '{"alerts":0,"breaches":0}'
+run order-list-overdue 0 "$E" order list --db "$ODB" --state overdue --at 2026-11-29T22:00:00+05:00
+has order-list-overdue out "\"id\":\"$OID\""
+run order-close-no-evidence 2 "$E" order close --db "$ODB" --id "$OID" \
+    --action remove --at 2026-11-30T10:00:00+05:00
+has order-close-no-evidence err "EVIDENCE_REQUIRED"
+run order-close 0 "$E" order close --db "$ODB" --id "$OID" --action remove \
+    --evidence "post removed" --by "moderator 7" --at 2026-11-30T10:00:00+05:00
+has order-close out '"state":"closed","received_at"'
+has order-close out '"closed_with":"remove","evidence":{"at":"2026-11-30T05:00:00Z","by":"moderator 7","text":"post removed"}'
+run order-list-closed 0 "$E" order list --db "$ODB" --state closed
+has order-list-closed out "\"id\":\"$OID\""
+run order-list-open 0 "$E" order list --db "$ODB" --state open
+[ ! -s "$T/out" ] && pass=$((pass + 1)) || { echo "FAIL order-list-open not empty"; fail=$((fail + 1)); }
+run order-unknown 2 "$E" order show --db "$ODB" --id ord_nope
+run order-audit 0 "$E" audit verify --db "$ODB"
+has order-audit out "ok: 10 events"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

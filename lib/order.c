@@ -1,0 +1,202 @@
+/* order.c: clocks on orders about unlawful content; see order.h. */
+#include "internal.h"
+
+static const struct ej_rule *find_kind(const struct ej_policy *p,
+                                       const char *kind,
+                                       const struct ej_pack **pk,
+                                       bool need_effect)
+{
+    for (size_t i = 0; i < ej_policy_pack_count(p); i++) {
+        const struct ej_pack *k = ej_policy_pack(p, i);
+        for (size_t j = 0; j < ej_pack_rule_count(k); j++) {
+            const struct ej_rule *r = ej_pack_rule(k, j);
+            if (strcmp(ej_rule_kind(r), kind) != 0 ||
+                ej_rule_mode(p, r) == EJ_MODE_OFF)
+                continue;
+            if (need_effect) {
+                const struct ej_value *v = ej_rule_param(r, "effect_within");
+                if (!v || v->type != EJ_VAL_DURATION)
+                    continue;
+            }
+            *pk = k;
+            return r;
+        }
+    }
+    return NULL;
+}
+
+enum ej_err ej_order_rules_from(const struct ej_policy *p,
+                                struct ej_order_rules *out)
+{
+    struct ej_order_rules r;
+    memset(&r, 0, sizeof r);
+    r.consider_rule = find_kind(p, "authority_request", &r.consider_pack,
+                                false);
+    if (!r.consider_rule ||
+        ej_rule_param_duration(r.consider_rule, "consider_within",
+                               &r.consider_within) != EJ_OK)
+        return EJ_NOT_FOUND;
+    const struct ej_value *al = ej_rule_param(r.consider_rule,
+                                              "alerts_before");
+    for (size_t i = 0; al && i < al->u.list.n && i < EJ_ORDER_MAX_ALERTS; i++)
+        r.alerts[r.n_alerts++] = al->u.list.items[i].u.dur;
+    /* The effect clock: the in-force rule if it sets one, else the
+     * draft's order_compliance. */
+    r.effect_rule = find_kind(p, "authority_request", &r.effect_pack, true);
+    if (!r.effect_rule)
+        r.effect_rule = find_kind(p, "order_compliance", &r.effect_pack,
+                                  true);
+    if (r.effect_rule &&
+        ej_rule_param_duration(r.effect_rule, "effect_within",
+                               &r.effect_within) == EJ_OK)
+        r.has_effect = true;
+    *out = r;
+    return EJ_OK;
+}
+
+enum ej_err ej_order_open(const struct ej_order_rules *r, int64_t received_ms,
+                          const struct ej_tz *tz,
+                          const struct ej_calendar *cal, struct ej_order *out)
+{
+    struct ej_order o;
+    memset(&o, 0, sizeof o);
+    o.state = EJ_ORDER_OPEN;
+    o.received_ms = received_ms;
+    enum ej_err rc = ej_clock_start(received_ms, r->consider_within, tz, cal,
+                                    &o.consider);
+    if (rc != EJ_OK)
+        return rc;
+    if (r->has_effect) {
+        rc = ej_clock_start(received_ms, r->effect_within, tz, cal,
+                            &o.effect);
+        if (rc != EJ_OK)
+            return rc;
+        o.has_effect = true;
+    }
+    *out = o;
+    return EJ_OK;
+}
+
+enum ej_err ej_order_pause(struct ej_order *o, int64_t at_ms)
+{
+    if (o->state != EJ_ORDER_OPEN)
+        return EJ_INVALID;
+    struct ej_order n = *o;
+    if (ej_clock_pause(&n.consider, at_ms) != EJ_OK ||
+        (n.has_effect && ej_clock_pause(&n.effect, at_ms) != EJ_OK))
+        return EJ_INVALID;
+    n.state = EJ_ORDER_CLARIFYING;
+    *o = n;
+    return EJ_OK;
+}
+
+enum ej_err ej_order_resume(struct ej_order *o, int64_t at_ms)
+{
+    if (o->state != EJ_ORDER_CLARIFYING)
+        return EJ_INVALID;
+    struct ej_order n = *o;
+    enum ej_err rc = ej_clock_resume(&n.consider, at_ms);
+    if (rc == EJ_OK && n.has_effect)
+        rc = ej_clock_resume(&n.effect, at_ms);
+    if (rc != EJ_OK)
+        return rc;
+    n.state = EJ_ORDER_OPEN;
+    *o = n;
+    return EJ_OK;
+}
+
+enum ej_err ej_order_close(struct ej_order *o, int64_t at_ms)
+{
+    if (o->state == EJ_ORDER_CLOSED || at_ms < o->received_ms)
+        return EJ_INVALID;
+    o->state = EJ_ORDER_CLOSED;
+    o->closed_ms = at_ms;
+    return EJ_OK;
+}
+
+enum ej_err ej_order_dues(const struct ej_order *o, int64_t now_ms,
+                          int64_t *consider_due, int64_t *effect_due)
+{
+    /* A clock's due is asked at its last event at least. */
+    int64_t t1 = now_ms < o->consider.last_ms ? o->consider.last_ms : now_ms;
+    enum ej_err rc = ej_clock_due(&o->consider, t1, consider_due);
+    if (rc != EJ_OK)
+        return rc;
+    *effect_due = 0;
+    if (o->has_effect) {
+        int64_t t2 = now_ms < o->effect.last_ms ? o->effect.last_ms : now_ms;
+        rc = ej_clock_due(&o->effect, t2, effect_due);
+    }
+    return rc;
+}
+
+bool ej_order_overdue(const struct ej_order *o, int64_t now_ms)
+{
+    int64_t c, e;
+    if (o->state == EJ_ORDER_CLOSED || ej_order_dues(o, now_ms, &c, &e))
+        return false;
+    return now_ms >= (o->has_effect ? e : c);
+}
+
+size_t ej_order_alerts(const struct ej_order_rules *r, const struct ej_order *o,
+                       int64_t now_ms, struct ej_order_alert *out, size_t cap)
+{
+    int64_t dues[2];
+    size_t n = 0;
+    if (o->state != EJ_ORDER_OPEN || cap == 0 ||
+        ej_order_dues(o, now_ms, &dues[0], &dues[1]) != EJ_OK)
+        return 0;
+    /* Bits: clock c (0 consider, 1 effect) alert k -> c*16 + k; the
+     * breach -> c*16 + 15. */
+    for (int c = 0; c < 2; c++) {
+        if (c == 1 && !o->has_effect)
+            break;
+        for (size_t k = 0; k <= r->n_alerts; k++) {
+            bool breach = k == r->n_alerts;
+            uint32_t bit = 1u << (c * 16 + (breach ? 15 : (int)k));
+            int64_t at = breach ? dues[c]
+                                : dues[c] - ej_duration_ms(r->alerts[k]);
+            if (!breach && !ej_duration_is_exact(r->alerts[k]))
+                continue;
+            if ((o->emitted & bit) || at > now_ms || n == cap)
+                continue;
+            struct ej_order_alert a = {bit, breach, c == 1,
+                                       breach ? (struct ej_duration){0, 0}
+                                              : r->alerts[k],
+                                       at};
+            /* Keep the list ordered by time. */
+            size_t i = n++;
+            while (i > 0 && out[i - 1].at_ms > at) {
+                out[i] = out[i - 1];
+                i--;
+            }
+            out[i] = a;
+        }
+    }
+    return n;
+}
+
+static const char *const actions[] = {"remove", "restrict_kz",
+                                      "suspend_account_kz"};
+
+const char *ej_order_action_name(enum ej_order_action a)
+{
+    return (unsigned)a < EJ_ARRAY_LEN(actions) ? actions[a] : "?";
+}
+
+bool ej_order_action_parse(const char *s, enum ej_order_action *out)
+{
+    for (size_t i = 0; i < EJ_ARRAY_LEN(actions); i++)
+        if (strcmp(actions[i], s) == 0) {
+            *out = (enum ej_order_action)i;
+            return true;
+        }
+    return false;
+}
+
+const char *ej_order_state_name(enum ej_order_state s)
+{
+    return s == EJ_ORDER_OPEN ? "open"
+           : s == EJ_ORDER_CLARIFYING ? "clarifying"
+                                      : "closed";
+}

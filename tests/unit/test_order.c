@@ -1,0 +1,155 @@
+/* test_order.c: the clocks of orders about unlawful content under the
+ * shipped packs: 24 hours exact, pauses while a clarification is awaited,
+ * alerts at 6 h and 1 h before, breaches at the deadline. */
+#include "testutil.h"
+
+#include <string.h>
+
+struct fx {
+    struct ej_policy *p;
+    struct ej_order_rules r;
+    const struct ej_tz *tz;
+    const struct ej_calendar *cal;
+};
+
+static void setup(struct fx *f)
+{
+    f->p = tu_policy(NULL, 0);
+    assert_int_equal(ej_order_rules_from(f->p, &f->r), EJ_OK);
+    f->tz = ej_pack_tz(f->p, f->r.consider_pack);
+    f->cal = ej_pack_calendar(f->r.consider_pack);
+}
+
+static char *iso(int64_t ms, char buf[EJ_INSTANT_TEXT_MAX])
+{
+    ej_instant_format(ms, 18000, buf);
+    return buf;
+}
+
+static void rules_from_packs(void **state)
+{
+    (void)state;
+    struct fx f;
+    setup(&f);
+    assert_string_equal(ej_rule_id(f.r.consider_rule),
+                        "kz.18viii.authority_request");
+    assert_int_equal(f.r.consider_within.count, 24);
+    assert_int_equal(f.r.consider_within.unit, EJ_DUR_HOURS);
+    /* The in-force rule sets no effect clock; the draft's does. */
+    assert_true(f.r.has_effect);
+    assert_string_equal(ej_rule_id(f.r.effect_rule),
+                        "kz.draft.order_compliance");
+    assert_int_equal(f.r.n_alerts, 2);
+    ej_policy_free(f.p);
+}
+
+static void saturday_evening(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    char b[EJ_INSTANT_TEXT_MAX];
+    int64_t c, e;
+    setup(&f);
+    /* Received Saturday 2026-11-28 21:30 local: due Sunday 21:30, no
+     * shift to a working day. */
+    int64_t rcv = tu_instant("2026-11-28T21:30:00+05:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    assert_int_equal(ej_order_dues(&o, rcv, &c, &e), EJ_OK);
+    assert_string_equal(iso(c, b), "2026-11-29T21:30:00+05:00");
+    assert_string_equal(iso(e, b), "2026-11-29T21:30:00+05:00");
+    assert_false(ej_order_overdue(&o, tu_instant("2026-11-29T21:29:59+05:00")));
+    assert_true(ej_order_overdue(&o, tu_instant("2026-11-29T21:30:00+05:00")));
+
+    /* Alerts 6 h and 1 h before, then the breach, each once. */
+    struct ej_order_alert a[8];
+    size_t n = ej_order_alerts(&f.r, &o,
+                               tu_instant("2026-11-29T15:29:59+05:00"), a, 8);
+    assert_int_equal(n, 0);
+    n = ej_order_alerts(&f.r, &o, tu_instant("2026-11-29T15:30:00+05:00"), a,
+                        8);
+    assert_int_equal(n, 2); /* both clocks' 6 h alerts */
+    assert_false(a[0].breach);
+    assert_int_equal(a[0].before.count, 6);
+    for (size_t i = 0; i < n; i++)
+        o.emitted |= a[i].bit;
+    n = ej_order_alerts(&f.r, &o, tu_instant("2026-11-29T21:30:00+05:00"), a,
+                        8);
+    assert_int_equal(n, 4); /* 1 h alerts and breaches of both clocks */
+    assert_true(a[2].breach && a[3].breach);
+    assert_true(a[0].at_ms <= a[1].at_ms && a[1].at_ms <= a[2].at_ms);
+    for (size_t i = 0; i < n; i++)
+        o.emitted |= a[i].bit;
+    assert_int_equal(ej_order_alerts(&f.r, &o,
+                                     tu_instant("2026-12-01T00:00:00+05:00"),
+                                     a, 8),
+                     0);
+    ej_policy_free(f.p);
+}
+
+static void pause_and_resume(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    char b[EJ_INSTANT_TEXT_MAX];
+    int64_t c, e;
+    struct ej_order_alert a[8];
+    setup(&f);
+    int64_t rcv = tu_instant("2026-03-20T10:00:00+05:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    assert_int_equal(ej_order_resume(&o, rcv), EJ_INVALID);
+    assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-20T12:00:00+05:00")),
+                     EJ_OK);
+    assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-20T13:00:00+05:00")),
+                     EJ_INVALID);
+    /* While clarifying, nothing alerts and the due keeps moving. */
+    int64_t later = tu_instant("2026-03-21T20:00:00+05:00");
+    assert_int_equal(ej_order_alerts(&f.r, &o, later, a, 8), 0);
+    assert_false(ej_order_overdue(&o, tu_instant("2026-03-21T10:30:00+05:00")));
+    /* The clarification comes 30 hours later: due moves by 30 hours. */
+    assert_int_equal(ej_order_resume(&o, tu_instant("2026-03-21T18:00:00+05:00")),
+                     EJ_OK);
+    assert_int_equal(ej_order_dues(&o, later, &c, &e), EJ_OK);
+    assert_string_equal(iso(c, b), "2026-03-22T16:00:00+05:00");
+    assert_false(ej_order_overdue(&o, tu_instant("2026-03-22T15:59:59+05:00")));
+    assert_true(ej_order_overdue(&o, tu_instant("2026-03-22T16:00:00+05:00")));
+    /* Going back in time is refused. */
+    assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-21T00:00:00+05:00")),
+                     EJ_INVALID);
+    assert_int_equal(ej_order_close(&o, tu_instant("2026-03-22T17:00:00+05:00")),
+                     EJ_OK);
+    assert_false(ej_order_overdue(&o, tu_instant("2026-03-23T00:00:00+05:00")));
+    assert_int_equal(ej_order_close(&o, tu_instant("2026-03-22T18:00:00+05:00")),
+                     EJ_INVALID);
+    ej_policy_free(f.p);
+}
+
+static void across_zone_change(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    char b[EJ_INSTANT_TEXT_MAX];
+    int64_t c, e;
+    setup(&f);
+    /* 24 hours are 24 hours across the 2024-03-01 change to UTC+5. */
+    int64_t rcv = tu_instant("2024-02-29T12:00:00+06:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    assert_int_equal(ej_order_dues(&o, rcv, &c, &e), EJ_OK);
+    ej_instant_format(c, 0, b);
+    assert_string_equal(b, "2024-03-01T06:00:00Z");
+    assert_string_equal(iso(c, b), "2024-03-01T11:00:00+05:00");
+    ej_policy_free(f.p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rules_from_packs),
+        cmocka_unit_test(saturday_evening),
+        cmocka_unit_test(pause_and_resume),
+        cmocka_unit_test(across_zone_change),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
