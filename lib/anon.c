@@ -90,8 +90,8 @@ uint32_t ej_anon_measure(const struct ej_anon_rule *r, const uint32_t *daily,
 
 /* The deadline of a period starting at at_ms; 0 when the calendar does
  * not cover it yet (the case still opens: a missing holiday table must
- * not hide an account; the deadline appears once the table is extended
- * and the account is seen again). */
+ * not hide an account; the deadline is computed when the account is seen
+ * again after the table is extended, and the sweep counts such cases). */
 static enum ej_err due_of(const struct ej_anon_rule *r, int64_t at_ms,
                           const struct ej_tz *tz,
                           const struct ej_calendar *cal, int64_t *due)
@@ -151,6 +151,16 @@ enum ej_err ej_anon_observe(const struct ej_anon_rule *r, struct ej_account *a,
         return EJ_OK; /* not anonymous, or gone */
     bool above = ej_anon_above(r, measure, a->kz_share_pm);
     if (a->flags & EJ_ACC_IN_REGISTRY) {
+        /* A deadline not known when the case opened (calendar too short)
+         * is computed as soon as the calendar covers it. */
+        if (a->case_due_ms == 0 &&
+            (a->case_state == EJ_CASE_OPENED ||
+             a->case_state == EJ_CASE_NOTIFIED)) {
+            enum ej_err rc = due_of(r, a->case_opened_ms, tz, cal,
+                                    &a->case_due_ms);
+            if (rc != EJ_OK)
+                return rc;
+        }
         if (above) {
             a->below_since = -1;
         } else {

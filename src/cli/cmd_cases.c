@@ -12,7 +12,9 @@ const char cmd_cases_usage[] =
     "opened, notified or rejected past their deadline. Each gets one\n"
     "case.escalated event with the pack's escalation actions, for the\n"
     "platform to carry out. A running service does this every minute.\n"
-    "Prints {\"escalated\":N}.\n";
+    "Accounts no longer listed (hysteresis run out) are not escalated.\n"
+    "Prints {\"escalated\":N,\"deadline_unknown\":M}: M open cases whose\n"
+    "deadline runs past the calendar (add the next year's days).\n";
 
 int cmd_cases(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -50,13 +52,20 @@ int cmd_cases(struct cli_ctx *ctx, int argc, char **argv)
         ej_policy_free(p);
         return EXIT_ENV;
     }
-    size_t n;
-    rc = cases_sweep(s, p, now, wall, &n);
+    size_t n, unknown;
+    rc = cases_sweep(s, p, now, wall, &n, &unknown);
     if (rc != EJ_OK) {
         cli_err("cases sweep: %s", ej_strerror(rc));
         st = EXIT_ENV;
     } else {
-        st = cli_json_println(json_pack("{s:I}", "escalated", (json_int_t)n))
+        if (unknown)
+            cli_err("cases sweep: %zu open case(s) have no deadline: the "
+                    "calendar does not cover it; add the next year's "
+                    "non-working days to the policy",
+                    unknown);
+        st = cli_json_println(json_pack("{s:I,s:I}", "escalated",
+                                        (json_int_t)n, "deadline_unknown",
+                                        (json_int_t)unknown))
                  ? EXIT_OK
                  : EXIT_ENV;
     }

@@ -74,7 +74,8 @@ int cmd_identity(struct cli_ctx *ctx, int argc, char **argv)
     struct passwd *pw = getpwuid(getuid());
     snprintf(reader, sizeof reader, "cli:%s", pw ? pw->pw_name : "?");
     int64_t now = cli_now_ms();
-    snprintf(evid, sizeof evid, "idlookup_%lld_%.16s", (long long)now, hex);
+    snprintf(evid, sizeof evid, "#identity_lookup#%lld#%.16s", (long long)now,
+             hex);
     struct jw w;
     jw_init(&w, 2048);
     jw_obj(&w);

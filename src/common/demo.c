@@ -91,7 +91,8 @@ int64_t demo_generate(FILE *out, const struct demo_opts *o)
             struct jw w;
             /* A random walk: -3% .. +5% a day. */
             double g = 0.97 + 0.08 * demo_uniform(&r);
-            f[i] = (uint32_t)(f[i] * g + (demo_uniform(&r) < 0.5 ? 1 : 0));
+            double nf = f[i] * g + (demo_uniform(&r) < 0.5 ? 1 : 0);
+            f[i] = nf > 5e7 ? 50000000u : (uint32_t)nf;
             snprintf(acc, sizeof acc, "acct%07llu", (unsigned long long)i);
             snprintf(id, sizeof id, "f-%s-%d", acc, day);
             ej_instant_format(t0 + (int64_t)day * 86400000 +

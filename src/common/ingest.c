@@ -13,6 +13,7 @@
 #define WINDOW_MAX 400
 
 struct ingest {
+    int64_t now_ms;        /* the batch's recorded time */
     struct ej_store *st;
     const struct ej_store_ops *ops;
     const struct ej_policy *p;
@@ -90,8 +91,8 @@ static bool str_field(const json_t *o, const char *key, size_t max,
         return reject(r, "FIELD_TYPE", "%s must be a string", key);
     size_t n = json_string_length(v);
     if (n == 0 || n > max || memchr(json_string_value(v), 0, n))
-        return reject(r, "FIELD_VALUE",
-                      "%s must be 1 to 128 bytes without NUL", key);
+        return reject(r, "FIELD_VALUE", "%s must be 1 to %zu bytes without NUL",
+                      key, max);
     *out = json_string_value(v);
     return true;
 }
@@ -125,9 +126,15 @@ static bool parse_event(const struct ingest *g, const json_t *o,
     e->kz_share_pm = EJ_KZ_SHARE_UNKNOWN;
     if (!json_is_object(o))
         return reject(r, "FIELD_TYPE", "%s", "an event is a JSON object");
-    if (!str_field(o, "id", EJ_EVENT_ID_MAX, &e->id, r) ||
+    if (!str_field(o, "id", EJ_EVENT_ID_MAX - 16, &e->id, r) ||
         !str_field(o, "type", EJ_EVENT_TYPE_MAX, &e->type, r))
         return false;
+    /* '#' is reserved for the events ereje derives ("<id>#case", ...), so
+     * that no platform id can take one's place. */
+    if (strchr(e->id, '#'))
+        return reject(r, "FIELD_VALUE", "%s",
+                      "id must not contain '#' (reserved for ereje's own "
+                      "events)");
     e->tix = -1;
     for (size_t i = 0; i < sizeof types / sizeof *types; i++)
         if (strcmp(types[i], e->type) == 0)
@@ -144,6 +151,11 @@ static bool parse_event(const struct ingest *g, const json_t *o,
     enum ej_err rc = ej_instant_parse(at, strlen(at), &e->at_ms, NULL);
     if (rc != EJ_OK)
         return reject(r, ej_errname(rc), "at: %s", ej_strerror(rc));
+    /* A typo such as year 9999 would freeze the account (later events
+     * would all look older); a year ahead is already nonsense. */
+    if (e->at_ms > g->now_ms + 366 * EJ_MS_PER_DAY)
+        return reject(r, "TIME_RANGE", "%s",
+                      "at is more than a year in the future");
     if (g->tz) {
         struct ej_date d;
         if (ej_tz_local_date(g->tz, e->at_ms, &d) != EJ_OK)
@@ -242,6 +254,16 @@ static bool parse_event(const struct ingest *g, const json_t *o,
                 return reject(r, "IDENTITY_KEY_MISSING", "%s",
                               "identity data needs the key file "
                               "(ereje keys init; --key-file)");
+            char *plain = json_dumps(e->identity,
+                                     JSON_COMPACT | JSON_SORT_KEYS);
+            size_t plen = plain ? strlen(plain) : 0;
+            if (plain) {
+                sodium_memzero(plain, plen);
+                free(plain);
+            }
+            if (!plain || plen + 64 > EJ_IDENTITY_CT_MAX)
+                return reject(r, "IDENTITY_TOO_LARGE", "%s",
+                              "identity data is limited to about 4 KB");
         } else if (e->status == EJ_ID_SUBMITTED) {
             return reject(r, "FIELD_MISSING", "%s",
                           "identity is required when status is submitted");
@@ -422,11 +444,8 @@ static enum ej_err apply(struct batch *b, const struct parsed *e)
     case 1:
         if (e->at_ms < a.last_ms && found) {
             /* Older than what the state already reflects: kept in the
-             * chain (and the daily history), not folded. */
-            if (g->has_rule && g->rule.counting != EJ_COUNT_CURRENT)
-                rc = g->ops->daily_put(g->st, e->account, e->day,
-                                       (uint32_t)e->followers);
-            return rc;
+             * chain, not folded (nor written over the day's history). */
+            return EJ_OK;
         }
         a.followers = (uint32_t)e->followers;
         if (g->has_rule) {
@@ -441,6 +460,8 @@ static enum ej_err apply(struct batch *b, const struct parsed *e)
         }
         break;
     case 2: {
+        if (e->at_ms < a.last_ms && found)
+            return EJ_OK; /* a late retry must not undo a newer status */
         struct ej_identity_row row;
         memset(&row, 0, sizeof row);
         row.status = (int)e->status;
@@ -454,11 +475,6 @@ static enum ej_err apply(struct batch *b, const struct parsed *e)
             rc = vault_seal(g->vault, e->account, plain, strlen(plain), &row);
             sodium_memzero(plain, strlen(plain));
             free(plain);
-            if (rc == EJ_TOO_BIG) {
-                /* Too large to keep: recorded without the data. */
-                row.has_ciphertext = false;
-                rc = EJ_OK;
-            }
             if (e->iin) {
                 vault_iin_hash(g->vault, e->iin, e->iin_len, row.iin_hash);
                 row.has_iin_hash = true;
@@ -500,6 +516,7 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
     struct batch b = {g, recorded_ms, &local, NULL, 0, 0};
     if (n > INGEST_MAX_BATCH)
         return EJ_TOO_BIG;
+    g->now_ms = recorded_ms;
     size_t cap = n ? n : 1;
     struct parsed *ps = calloc(cap, sizeof *ps);
     struct ej_event *evs = calloc(cap, sizeof *evs);

@@ -158,8 +158,8 @@ static json_t *read_identity(struct export *x, const char *id)
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     char evid[200];
-    snprintf(evid, sizeof evid, "idread_%lld_%zu_%s", (long long)now,
-             x->reads, id);
+    snprintf(evid, sizeof evid, "%s#identity_read#%lld#%zu", id,
+             (long long)now, x->reads);
     struct jw w;
     jw_init(&w, 4096);
     jw_obj(&w);
@@ -187,7 +187,9 @@ static json_t *read_identity(struct export *x, const char *id)
 static int row(const char *id, const struct ej_account *a, void *ctx)
 {
     struct export *x = ctx;
-    if (!ej_anon_listed(&x->rule, a, x->day))
+    /* The current state seen from day T: an account that entered after T
+     * is left out (not a full replay of the history). */
+    if (!ej_anon_listed(&x->rule, a, x->day) || a->above_since > x->day)
         return 0;
     json_t *ident = x->o->identity ? read_identity(x, id) : NULL;
     if (x->rc != EJ_OK)

@@ -10,6 +10,9 @@
 #define MAX_PER_SWEEP 100000
 
 struct collect {
+    const struct ej_anon_rule *rule;
+    int32_t day;           /* local day of now */
+    size_t unknown;        /* open cases whose deadline is not known */
     int64_t now_ms;
     char **ids;
     size_t n, cap;
@@ -19,6 +22,14 @@ struct collect {
 static int collect(const char *id, const struct ej_account *a, void *ctx)
 {
     struct collect *c = ctx;
+    /* An account whose hysteresis has run out is no longer listed: its
+     * case lapses with it and is not escalated. */
+    if (!ej_anon_listed(c->rule, a, c->day))
+        return 0;
+    if ((a->case_state == EJ_CASE_OPENED || a->case_state == EJ_CASE_NOTIFIED ||
+         a->case_state == EJ_CASE_REJECTED) &&
+        a->case_due_ms == 0)
+        c->unknown++;
     if (!ej_anon_overdue(a, c->now_ms) || (a->flags & EJ_ACC_ESCALATED))
         return 0;
     if (c->n == MAX_PER_SWEEP)
@@ -43,8 +54,10 @@ static int collect(const char *id, const struct ej_account *a, void *ctx)
 
 enum ej_err cases_sweep(struct ej_store *st, const struct ej_policy *p,
                         int64_t now_ms, int64_t recorded_ms,
-                        size_t *escalated)
+                        size_t *escalated, size_t *unknown_out)
 {
+    if (unknown_out)
+        *unknown_out = 0;
     struct ej_anon_rule rule;
     bool have = false;
     *escalated = 0;
@@ -60,7 +73,12 @@ enum ej_err cases_sweep(struct ej_store *st, const struct ej_policy *p,
     if (!have)
         return EJ_OK;
     const struct ej_store_ops *ops = ej_store_ops_of(st);
-    struct collect c = {now_ms, NULL, 0, 0, false};
+    struct collect c = {&rule, 0, 0, now_ms, NULL, 0, 0, false};
+    struct ej_date today;
+    const struct ej_tz *tz = ej_pack_tz(p, rule.pack);
+    if (!tz || ej_tz_local_date(tz, now_ms, &today) != EJ_OK)
+        return EJ_INVALID;
+    c.day = (int32_t)ej_date_to_days(today);
     enum ej_err rc = ops->begin(st);
     if (rc != EJ_OK)
         return rc;
@@ -96,9 +114,10 @@ enum ej_err cases_sweep(struct ej_store *st, const struct ej_policy *p,
         jw_end_arr(&rw);
         char *body = jw_take(&w, NULL), *rules = jw_take(&rw, NULL);
         char id[200];
-        /* One escalation per case: the id names the case by its opening. */
-        snprintf(id, sizeof id, "escalate_%s_%lld", c.ids[i],
-                 (long long)a.case_opened_ms);
+        /* One escalation per deadline: a rejection gives a new one. '#'
+         * keeps the id out of the platform's namespace. */
+        snprintf(id, sizeof id, "%s#escalated#%lld", c.ids[i],
+                 (long long)a.case_due_ms);
         struct ej_event ev = {.id = id, .type = "case.escalated",
                               .at_ms = a.case_due_ms,
                               .recorded_ms = recorded_ms,
@@ -117,6 +136,8 @@ enum ej_err cases_sweep(struct ej_store *st, const struct ej_policy *p,
     for (size_t i = 0; i < c.n; i++)
         free(c.ids[i]);
     free(c.ids);
+    if (unknown_out)
+        *unknown_out = c.unknown;
     if (rc != EJ_OK) {
         ops->rollback(st);
         *escalated = 0;

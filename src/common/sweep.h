@@ -14,9 +14,12 @@
 #include "ereje/ereje.h"
 #include "ereje/store.h"
 
-/* One transaction. *escalated counts the cases escalated now. */
+/* One transaction. *escalated counts the cases escalated now;
+ * *deadline_unknown (may be NULL) the open cases whose deadline could not
+ * be computed because the calendar does not cover it yet (add the next
+ * year's non-working days to policies/kz/tables.yaml). */
 enum ej_err cases_sweep(struct ej_store *st, const struct ej_policy *p,
                         int64_t now_ms, int64_t recorded_ms,
-                        size_t *escalated);
+                        size_t *escalated, size_t *deadline_unknown);
 
 #endif

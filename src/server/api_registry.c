@@ -172,6 +172,24 @@ static json_t *instant_or_null(int64_t ms)
     return json_string(buf);
 }
 
+/* Listed now under the rule (hysteresis applied to the time passed). */
+static bool account_listed(const struct account_work *w, int64_t now)
+{
+    const struct ej_policy *p = w->srv->policy;
+    for (size_t i = 0; i < ej_policy_pack_count(p); i++) {
+        const struct ej_pack *k = ej_policy_pack(p, i);
+        for (size_t j = 0; j < ej_pack_rule_count(k); j++) {
+            struct ej_anon_rule rule;
+            struct ej_date d;
+            if (ej_anon_rule_from(ej_pack_rule(k, j), k, &rule) != EJ_OK ||
+                ej_tz_local_date(ej_pack_tz(p, k), now, &d) != EJ_OK)
+                continue;
+            return ej_anon_listed(&rule, &w->a, (int32_t)ej_date_to_days(d));
+        }
+    }
+    return false;
+}
+
 static void finish_account(struct req *r)
 {
     struct account_work *w = r->work;
@@ -208,7 +226,7 @@ static void finish_account(struct req *r)
             ? json_null()
             : json_real(a->kz_share_pm / 1000.0),
         "identity_status", ej_identity_name((enum ej_identity)a->identity),
-        "in_registry", (a->flags & EJ_ACC_IN_REGISTRY) != 0, "closed",
+        "in_registry", account_listed(w, now), "closed",
         (a->flags & EJ_ACC_CLOSED) != 0, "last_event_at",
         instant_or_null(a->last_ms), "cases", cases);
     if (w->has_identity)

@@ -24,23 +24,39 @@ const struct route srv_routes[] = {
      "the registry of large anonymous accounts", 0},
     {"GET", "/v1/accounts/{id}", PLATFORM | MODERATOR | AUDITOR | ADMIN,
      api_account, "an account's folded state and open case", 0},
+    {"POST", "/v1/orders", PLATFORM | MODERATOR | ADMIN, api_order_add,
+     "record an order about unlawful content", 0},
+    {"GET", "/v1/orders", PLATFORM | MODERATOR | AUDITOR | ADMIN,
+     api_order_list, "orders by state (open, overdue, closed, all)", 0},
+    {"GET", "/v1/orders/{id}", PLATFORM | MODERATOR | AUDITOR | ADMIN,
+     api_order_show, "one order with its clocks", 0},
+    {"POST", "/v1/orders/{id}/pause", PLATFORM | MODERATOR | ADMIN,
+     api_order_pause, "a clarification was asked: stop the clocks", 0},
+    {"POST", "/v1/orders/{id}/resume", PLATFORM | MODERATOR | ADMIN,
+     api_order_resume, "the clarification came: restart the clocks", 0},
+    {"POST", "/v1/orders/{id}/close", PLATFORM | MODERATOR | ADMIN,
+     api_order_close, "close an order with an action and evidence", 0},
 };
 const size_t srv_n_routes = sizeof srv_routes / sizeof *srv_routes;
 
-/* Does path match the route's pattern? Copies a "{id}" segment. */
+/* Does path match the route's pattern? "{id}" matches one non-empty
+ * segment (copied to param), anywhere in the pattern. */
 static bool match(const char *pattern, const char *path, char param[129])
 {
     const char *brace = strstr(pattern, "{id}");
     if (!brace)
         return strcmp(pattern, path) == 0;
     size_t pre = (size_t)(brace - pattern);
+    const char *suffix = brace + 4;
     if (strncmp(pattern, path, pre) != 0)
         return false;
     const char *seg = path + pre;
-    size_t n = strlen(seg);
-    if (n == 0 || n > 128 || strchr(seg, '/'))
+    const char *end = strchr(seg, '/');
+    size_t n = end ? (size_t)(end - seg) : strlen(seg);
+    if (n == 0 || n > 128 || strcmp(end ? end : "", suffix) != 0)
         return false;
-    memcpy(param, seg, n + 1);
+    memcpy(param, seg, n);
+    param[n] = '\0';
     return true;
 }
 

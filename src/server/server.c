@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <sodium.h>
 
+#include "orders.h"
 #include "sweep.h"
 
 void srv_event_id(struct srv *s, const char *prefix, char *out)
@@ -48,14 +49,18 @@ struct sweep_job {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool done;
-    size_t escalated;
+    size_t escalated, alerts, breaches, unknown;
 };
 
 static enum ej_err sweep_job(struct ej_store *st, void *ctx)
 {
     struct sweep_job *j = ctx;
     int64_t now = srv_now_ms();
-    return cases_sweep(st, j->srv->policy, now, now, &j->escalated);
+    enum ej_err rc = cases_sweep(st, j->srv->policy, now, now, &j->escalated,
+                                 &j->unknown);
+    if (rc == EJ_OK)
+        rc = orders_sweep(st, j->srv->policy, now, &j->alerts, &j->breaches);
+    return rc;
 }
 
 static void sweep_done(struct pending *p, void *ctx)
@@ -89,9 +94,18 @@ static void sweep_now(struct srv *s)
     if (j.pend.result != EJ_OK)
         fprintf(stderr, "ereje: case sweep failed: %s\n",
                 ej_strerror(j.pend.result));
-    else if (j.escalated)
-        fprintf(stderr, "ereje: escalated %zu overdue case(s)\n",
-                j.escalated);
+    if (j.pend.result == EJ_OK && j.unknown)
+        fprintf(stderr,
+                "ereje: %zu open case(s) have no deadline: the calendar "
+                "does not cover it; add the next year's non-working days\n",
+                j.unknown);
+    if (j.pend.result != EJ_OK)
+        ;
+    else if (j.escalated || j.alerts || j.breaches)
+        fprintf(stderr,
+                "ereje: sweep: %zu case(s) escalated, %zu order alert(s), "
+                "%zu order breach(es)\n",
+                j.escalated, j.alerts, j.breaches);
 }
 
 /* "HOST:PORT" or "[V6]:PORT" into a socket address. */
@@ -231,7 +245,8 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
            s->opts.threads);
     fflush(stdout);
 
-    /* Wait for a signal; meanwhile escalate overdue cases every minute. */
+    /* Wait for a signal; meanwhile, every minute, escalate overdue cases and
+ * log the orders' alerts and breaches. */
     int sig = 0;
     for (;;) {
         struct timespec tmo = {SWEEP_EVERY_S, 0};

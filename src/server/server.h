@@ -203,6 +203,12 @@ void api_registration_check(struct srv *s, struct req *r);
 void api_events(struct srv *s, struct req *r);
 void api_registry(struct srv *s, struct req *r);
 void api_account(struct srv *s, struct req *r);
+void api_order_add(struct srv *s, struct req *r);
+void api_order_list(struct srv *s, struct req *r);
+void api_order_show(struct srv *s, struct req *r);
+void api_order_pause(struct srv *s, struct req *r);
+void api_order_resume(struct srv *s, struct req *r);
+void api_order_close(struct srv *s, struct req *r);
 
 enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
                              const char *url, const char *method,

@@ -540,10 +540,10 @@ run sweep-registry 0 ej registry export --db "$DB6" --at 2026-04-07T00:00:00+05:
 REJ_DUE=$(sed -n 's/.*"account":"s-rej".*"deadline":"\([^"]*\)".*/\1/p' "$T/out")
 eq "rejection: a fresh deadline (10 working days from 2026-04-06)" "$REJ_DUE" 2026-04-20T19:00:00Z
 run sweep-before 0 ej cases sweep --db "$DB6" --at 2026-04-07T18:59:59Z &&
-    eq "sweep-before" "$(cat "$T/out")" '{"escalated":0}'
+    eq "sweep-before" "$(cat "$T/out")" '{"escalated":0,"deadline_unknown":0}'
 eq "sweep-before: no event" "$(ntype "$DB6" case.escalated)" 0
 run sweep-after 0 ej cases sweep --db "$DB6" --at 2026-04-08T00:00:01+05:00 &&
-    eq "sweep-after" "$(cat "$T/out")" '{"escalated":1}'
+    eq "sweep-after" "$(cat "$T/out")" '{"escalated":1,"deadline_unknown":0}'
 eq "sweep-after: the opened case" \
     "$(q "$DB6" "SELECT group_concat(subject) FROM events WHERE type = 'case.escalated'")" s-open
 q "$DB6" "SELECT body FROM events WHERE type = 'case.escalated' AND subject = 's-open'" >"$T/escbody"
@@ -551,13 +551,13 @@ has sweep-after escbody '{"account":"s-open","case_state":"opened","due":"'$DUE'
 eq "sweep-after: rules" "$(q "$DB6" "SELECT rules || ' ' || pack_id FROM events WHERE type = 'case.escalated'")" \
     '["kz.draft.anonymous_identification"] kz.draft-2025'
 run sweep-again 0 ej cases sweep --db "$DB6" --at 2026-04-08T00:00:02+05:00 &&
-    eq "sweep-again" "$(cat "$T/out")" '{"escalated":0}'
+    eq "sweep-again" "$(cat "$T/out")" '{"escalated":0,"deadline_unknown":0}'
 run sweep-rejected 0 ej cases sweep --db "$DB6" --at 2026-06-01T00:00:00+05:00 &&
-    eq "sweep-rejected: past the fresh deadline" "$(cat "$T/out")" '{"escalated":1}'
+    eq "sweep-rejected: past the fresh deadline" "$(cat "$T/out")" '{"escalated":1,"deadline_unknown":0}'
 q "$DB6" "SELECT body FROM events WHERE type = 'case.escalated' AND subject = 's-rej'" >"$T/escbody"
 has sweep-rejected escbody '{"account":"s-rej","case_state":"rejected","due":"'"$REJ_DUE"'","mode":"shadow",'"$ESC"'}'
 run sweep-late 0 ej cases sweep --db "$DB6" --at 2026-12-31T00:00:00+05:00 &&
-    eq "sweep-late" "$(cat "$T/out")" '{"escalated":0}'
+    eq "sweep-late" "$(cat "$T/out")" '{"escalated":0,"deadline_unknown":0}'
 eq "submitted case never escalated" \
     "$(q "$DB6" "SELECT count(*) FROM events WHERE type = 'case.escalated' AND subject IN ('s-sub', 's-below')")" 0
 eq "escalations in all" "$(ntype "$DB6" case.escalated)" 2
