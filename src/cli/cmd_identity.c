@@ -12,12 +12,14 @@
 #include "vault.h"
 
 const char cmd_identity_usage[] =
-    "usage: ereje identity find --db FILE --key-file KEY --iin NUMBER\n"
+    "usage: ereje identity find --db FILE --key-file KEY --iin NUMBER|-\n"
     "\n"
     "Every account whose submitted identity data carries this IIN, found\n"
     "by the IIN's keyed hash without decrypting anything. Prints one JSON\n"
     "line per account. The lookup itself is recorded in the audit log as\n"
-    "an identity.lookup event (with the hash, not the IIN).\n";
+    "an identity.lookup event (with the hash, not the IIN). With --iin -\n"
+    "the IIN is read from the first line of stdin, so that it does not\n"
+    "show in the process list.\n";
 
 static int print_account(const char *account, void *ctx)
 {
@@ -43,6 +45,15 @@ int cmd_identity(struct cli_ctx *ctx, int argc, char **argv)
         cli_err("identity find: --db, --key-file and --iin are required");
         return EXIT_BADINPUT;
     }
+    char line[64];
+    if (strcmp(iin, "-") == 0) {
+        if (!fgets(line, sizeof line, stdin)) {
+            cli_err("identity find: no IIN on stdin");
+            return EXIT_BADINPUT;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        iin = line;
+    }
     struct ej_idnum id;
     enum ej_err rc = ej_idnum_parse(iin, strlen(iin), &id, NULL);
     if (rc != EJ_OK || id.kind != EJ_IDNUM_IIN) {
@@ -61,6 +72,7 @@ int cmd_identity(struct cli_ctx *ctx, int argc, char **argv)
     }
     unsigned char h[EJ_HASH_LEN];
     vault_iin_hash(&v, iin, 12, h);
+    sodium_memzero(line, sizeof line);
     struct ej_store *st;
     rc = ej_store_open(ej_store_sqlite(), db, &st);
     if (rc != EJ_OK) {

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 int64_t srv_now_ms(void)
 {
     struct timespec ts;
@@ -371,6 +373,9 @@ void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     jw_free(&r->out);
     if (r->free_work)
         r->free_work(r->work);
+    /* Bodies may carry identity data: wiped, not just freed. */
+    if (r->body)
+        sodium_memzero(r->body, r->cap);
     free(r->body);
     free(r->pend.rules);
     free(r->pend.body);
