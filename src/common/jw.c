@@ -94,8 +94,7 @@ void jw_end_obj(struct jw *w) { close_(w, '}'); }
 void jw_arr(struct jw *w) { open_(w, '['); }
 void jw_end_arr(struct jw *w) { close_(w, ']'); }
 
-/* Length of a valid UTF-8 sequence at s (1..4), 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t jw_utf8_len(const unsigned char *s, size_t n)
 {
     if (s[0] < 0x80)
         return 1;
@@ -132,7 +131,7 @@ static void string(struct jw *w, const char *s, size_t n, bool verified)
             i++;
             continue;
         }
-        size_t ul = c >= 0x80 ? utf8_len(u + i, n - i) : 0;
+        size_t ul = c >= 0x80 ? jw_utf8_len(u + i, n - i) : 0;
         if (ul) {
             i += ul;
             continue;

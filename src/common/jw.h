@@ -43,6 +43,10 @@ void jw_null(struct jw *w);
 void jw_kstr(struct jw *w, const char *k, const char *v);
 void jw_kint(struct jw *w, const char *k, int64_t v);
 void jw_kstrv(struct jw *w, const char *k, const char *v);
+/* Length of the valid UTF-8 sequence at s (1..4; n >= 1 bytes left), 0
+ * when it is not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut). */
+size_t jw_utf8_len(const unsigned char *s, size_t n);
+
 /* The text so far (NUL-terminated) and its ownership: the caller frees it
  * with free(); the writer is reset. NULL when the writer failed. */
 char *jw_take(struct jw *w, size_t *len);
