@@ -133,6 +133,13 @@ static const struct ej_param_spec unlawful_content[] = {
        "categories enforced only on a complaint"),
 };
 
+static const struct ej_param_spec urgent_notification[] = {
+    P("notify_within", EJ_VAL_DURATION, true,
+      "time to notify law enforcement of a threat to life or safety"),
+    PL("categories", EJ_VAL_STRING, true, 1, 16, NULL,
+       "complaint categories that open a notification task"),
+};
+
 #define K(n, doc, arr) {n, doc, arr, EJ_ARRAY_LEN(arr)}
 static const struct ej_kind_spec kinds[] = {
     K("authority_request", "clocks on requests and orders of state bodies",
@@ -157,6 +164,9 @@ static const struct ej_kind_spec kinds[] = {
       order_compliance),
     K("unlawful_content", "the taxonomy of unlawful content orders name",
       unlawful_content),
+    K("urgent_notification",
+      "notifying law enforcement of threats to life or safety",
+      urgent_notification),
 };
 
 size_t ej_kind_count(void) { return EJ_ARRAY_LEN(kinds); }

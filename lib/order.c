@@ -107,7 +107,9 @@ enum ej_err ej_order_resume(struct ej_order *o, int64_t at_ms)
 
 enum ej_err ej_order_close(struct ej_order *o, int64_t at_ms)
 {
-    if (o->state == EJ_ORDER_CLOSED || at_ms < o->received_ms)
+    /* Not before receipt, nor before the last pause or resume. */
+    if (o->state == EJ_ORDER_CLOSED || at_ms < o->received_ms ||
+        at_ms < o->consider.last_ms)
         return EJ_INVALID;
     o->state = EJ_ORDER_CLOSED;
     o->closed_ms = at_ms;

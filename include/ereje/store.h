@@ -85,6 +85,27 @@ struct ej_order_row {
 };
 EJ_EXTERN void ej_order_row_free(struct ej_order_row *r);
 
+/* A user complaint (lib/store/migrations/0005). Strings are fixed-size
+ * copies. */
+#define EJ_CMP_FIELD 513
+struct ej_complaint_row {
+    char id[64];
+    int64_t received_ms;
+    char category[65];
+    char target[EJ_CMP_FIELD];
+    char reporter[EJ_CMP_FIELD];
+    int64_t decide_due_ms;
+    char decision[16];
+    char action[32];
+    char reason[EJ_CMP_FIELD];
+    int64_t decided_ms;
+    bool urgent;
+    int64_t notify_due_ms;
+    int64_t notified_ms;
+    char notified_to[EJ_CMP_FIELD];
+    char notified_ref[EJ_CMP_FIELD];
+};
+
 enum ej_role {
     EJ_ROLE_PLATFORM = 1,
     EJ_ROLE_MODERATOR = 2,
@@ -171,6 +192,11 @@ struct ej_store_ops {
                                int (*fn)(const struct ej_order_row *r,
                                          void *ctx),
                                void *ctx);
+    /* Complaints: insert or replace; get (EJ_NOT_FOUND). */
+    enum ej_err (*complaint_put)(struct ej_store *s,
+                                 const struct ej_complaint_row *r);
+    enum ej_err (*complaint_get)(struct ej_store *s, const char *id,
+                                 struct ej_complaint_row *out);
     /* The accounts whose identity carries this keyed IIN hash. */
     enum ej_err (*identity_find)(struct ej_store *s,
                                  const unsigned char iin_hash[EJ_HASH_LEN],

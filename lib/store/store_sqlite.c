@@ -797,6 +797,79 @@ static enum ej_err sq_orders_scan(struct ej_store *base,
     return rc;
 }
 
+#define CMP_COLS                                                            \
+    "id, received_ms, category, target, reporter, decide_due_ms, "          \
+    "decision, action, reason, decided_ms, urgent, notify_due_ms, "         \
+    "notified_ms, notified_to, notified_ref"
+
+static enum ej_err sq_complaint_put(struct ej_store *base,
+                                    const struct ej_complaint_row *r)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO complaints (" CMP_COLS ") "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    bind_text(st, 1, r->id);
+    sqlite3_bind_int64(st, 2, r->received_ms);
+    bind_text(st, 3, r->category);
+    bind_text(st, 4, r->target);
+    bind_text(st, 5, r->reporter);
+    sqlite3_bind_int64(st, 6, r->decide_due_ms);
+    bind_text(st, 7, r->decision);
+    bind_text(st, 8, r->action);
+    bind_text(st, 9, r->reason);
+    sqlite3_bind_int64(st, 10, r->decided_ms);
+    sqlite3_bind_int(st, 11, r->urgent);
+    sqlite3_bind_int64(st, 12, r->notify_due_ms);
+    sqlite3_bind_int64(st, 13, r->notified_ms);
+    bind_text(st, 14, r->notified_to);
+    bind_text(st, 15, r->notified_ref);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? EJ_OK : EJ_IO;
+}
+
+static enum ej_err sq_complaint_get(struct ej_store *base, const char *id,
+                                    struct ej_complaint_row *r)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    enum ej_err rc = EJ_NOT_FOUND;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " CMP_COLS " FROM complaints WHERE id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    bind_text(st, 1, id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        memset(r, 0, sizeof *r);
+        snprintf(r->id, sizeof r->id, "%s", col_text(st, 0));
+        r->received_ms = sqlite3_column_int64(st, 1);
+        snprintf(r->category, sizeof r->category, "%s", col_text(st, 2));
+        snprintf(r->target, sizeof r->target, "%s", col_text(st, 3));
+        snprintf(r->reporter, sizeof r->reporter, "%s", col_text(st, 4));
+        r->decide_due_ms = sqlite3_column_int64(st, 5);
+        snprintf(r->decision, sizeof r->decision, "%s", col_text(st, 6));
+        snprintf(r->action, sizeof r->action, "%s", col_text(st, 7));
+        snprintf(r->reason, sizeof r->reason, "%s", col_text(st, 8));
+        r->decided_ms = sqlite3_column_int64(st, 9);
+        r->urgent = sqlite3_column_int(st, 10) != 0;
+        r->notify_due_ms = sqlite3_column_int64(st, 11);
+        r->notified_ms = sqlite3_column_int64(st, 12);
+        snprintf(r->notified_to, sizeof r->notified_to, "%s", col_text(st, 13));
+        snprintf(r->notified_ref, sizeof r->notified_ref, "%s",
+                 col_text(st, 14));
+        rc = EJ_OK;
+    } else if (step != SQLITE_DONE) {
+        rc = EJ_IO;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static enum ej_err sq_identity_find(struct ej_store *base,
                                     const unsigned char h[EJ_HASH_LEN],
                                     int (*fn)(const char *, void *),
@@ -877,6 +950,8 @@ static const struct ej_store_ops sqlite_ops = {
     .identity_put = sq_identity_put,
     .identity_get = sq_identity_get,
     .identity_find = sq_identity_find,
+    .complaint_put = sq_complaint_put,
+    .complaint_get = sq_complaint_get,
     .order_put = sq_order_put,
     .order_get = sq_order_get,
     .orders_scan = sq_orders_scan,

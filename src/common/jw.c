@@ -220,6 +220,8 @@ void jw_kint(struct jw *w, const char *k, int64_t v)
     jw_int(w, v);
 }
 
+void jw_end_line(struct jw *w) { putc1(w, '\n'); }
+
 char *jw_take(struct jw *w, size_t *len)
 {
     if (w->err || !w->buf) {

@@ -47,6 +47,9 @@ void jw_kstrv(struct jw *w, const char *k, const char *v);
  * when it is not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut). */
 size_t jw_utf8_len(const unsigned char *s, size_t n);
 
+/* A raw newline after the value (JSON lines, replies for curl). */
+void jw_end_line(struct jw *w);
+
 /* The text so far (NUL-terminated) and its ownership: the caller frees it
  * with free(); the writer is reset. NULL when the writer failed. */
 char *jw_take(struct jw *w, size_t *len);

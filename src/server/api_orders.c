@@ -115,16 +115,7 @@ static void finish(struct req *r)
                   w->err.code ? w->err.code : "FIELD_VALUE", w->err.message);
         return;
     }
-    size_t len;
-    char *text = jw_take(&w->out, &len);
-    if (!text) {
-        req_error(r, 500, "INTERNAL", "out of memory");
-        return;
-    }
-    r->status = w->kind == J_ADD && !w->existed ? 201 : 200;
-    r->raw = text;
-    r->raw_len = len;
-    r->raw_type = "application/json";
+    req_reply_jw(r, w->kind == J_ADD && !w->existed ? 201 : 200, &w->out);
 }
 
 static const char *str(json_t *o, const char *k)

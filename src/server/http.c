@@ -137,20 +137,7 @@ static void finish_open_reply(struct req *r)
     jw_kstr(&r->out, "hash", hex);
     jw_end_obj(&r->out);
     jw_end_obj(&r->out);
-    r->raw = jw_take(&r->out, &r->raw_len);
-    if (r->raw) {
-        /* One trailing newline, for people reading with curl; jw_take
-         * leaves room for the NUL, which becomes the newline. */
-        char *t = realloc(r->raw, r->raw_len + 2);
-        if (t) {
-            r->raw = t;
-            r->raw[r->raw_len++] = '\n';
-            r->raw[r->raw_len] = '\0';
-        }
-    }
-    r->raw_type = "application/json";
-    if (!r->raw)
-        req_error(r, 500, "INTERNAL", "out of memory");
+    req_reply_jw(r, 200, &r->out);
 }
 
 void req_commit(struct req *r)
@@ -166,6 +153,21 @@ void req_commit(struct req *r)
      * returns, and resume must find the connection suspended. */
     MHD_suspend_connection(r->conn);
     committer_submit(r->srv->cm, &r->pend);
+}
+
+void req_reply_jw(struct req *r, int status, struct jw *w)
+{
+    jw_end_line(w);
+    size_t len;
+    char *text = jw_take(w, &len);
+    if (!text) {
+        req_error(r, 500, "INTERNAL", "out of memory");
+        return;
+    }
+    r->status = status;
+    r->raw = text;
+    r->raw_len = len;
+    r->raw_type = "application/json";
 }
 
 static size_t req_max_body(const struct req *r)

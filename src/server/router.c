@@ -36,6 +36,14 @@ const struct route srv_routes[] = {
      api_order_resume, "the clarification came: restart the clocks", 0},
     {"POST", "/v1/orders/{id}/close", PLATFORM | MODERATOR | ADMIN,
      api_order_close, "close an order with an action and evidence", 0},
+    {"POST", "/v1/complaints", PLATFORM | ADMIN, api_complaint_add,
+     "record and acknowledge a user complaint", 0},
+    {"GET", "/v1/complaints/{id}", PLATFORM | MODERATOR | AUDITOR | ADMIN,
+     api_complaint_show, "one complaint", 0},
+    {"POST", "/v1/complaints/{id}/decision", MODERATOR | ADMIN,
+     api_complaint_decide, "record the decision on a complaint", 0},
+    {"POST", "/v1/complaints/{id}/notified", MODERATOR | ADMIN,
+     api_complaint_notified, "record the notice to law enforcement", 0},
 };
 const size_t srv_n_routes = sizeof srv_routes / sizeof *srv_routes;
 

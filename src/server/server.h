@@ -181,6 +181,8 @@ struct req {
 
 /* Set the reply: status and a JSON body (reference stolen). */
 void req_reply(struct req *r, int status, json_t *body);
+/* A reply written with jw (a newline is added); 500 when it failed. */
+void req_reply_jw(struct req *r, int status, struct jw *w);
 /* {"error":{"code":...,"message":...}} */
 void req_error(struct req *r, int status, const char *code,
                const char *message);
@@ -209,6 +211,10 @@ void api_order_show(struct srv *s, struct req *r);
 void api_order_pause(struct srv *s, struct req *r);
 void api_order_resume(struct srv *s, struct req *r);
 void api_order_close(struct srv *s, struct req *r);
+void api_complaint_add(struct srv *s, struct req *r);
+void api_complaint_show(struct srv *s, struct req *r);
+void api_complaint_decide(struct srv *s, struct req *r);
+void api_complaint_notified(struct srv *s, struct req *r);
 
 enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
                              const char *url, const char *method,

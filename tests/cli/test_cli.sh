@@ -41,7 +41,7 @@ run unknown-cmd 2 "$E" frobnicate && has unknown-cmd err "unknown command"
 run version 0 "$E" --version && has version out "ereje "
 
 # Policy packs.
-run policy-check 0 "$E" policy check && has policy-check out "2 pack(s), 12 rule(s)"
+run policy-check 0 "$E" policy check && has policy-check out "2 pack(s), 13 rule(s)"
 run policy-check-one 0 "$E" policy check "$SRC/policies/kz/draft-2025.yaml"
 run policy-list 0 "$E" policy list
 has policy-list out "kz.draft.min_registration_age"
