@@ -202,8 +202,10 @@ struct ej_store_ops {
                                  const unsigned char iin_hash[EJ_HASH_LEN],
                                  int (*fn)(const char *account, void *ctx),
                                  void *ctx);
+    /* The day's unique users, unless a report with a later at_ms is
+     * already stored. */
     enum ej_err (*audience_put)(struct ej_store *s, int32_t day,
-                                int64_t users);
+                                int64_t users, int64_t at_ms);
     /* Sum and count of the reported days from_day..to_day. */
     enum ej_err (*audience_sum)(struct ej_store *s, int32_t from_day,
                                 int32_t to_day, uint64_t *sum, int *days);

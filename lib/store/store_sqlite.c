@@ -165,8 +165,9 @@ static enum ej_err sq_open(const char *path, struct ej_store **out)
          "SELECT status, method, iin_hash, nonce, ciphertext, updated_ms "
          "FROM identities WHERE account = ?"},
         {offsetof(struct sqlite_store, aud_put),
-         "INSERT INTO audience_daily (day, users) VALUES (?,?) "
-         "ON CONFLICT (day) DO UPDATE SET users = excluded.users"},
+         "INSERT INTO audience_daily (day, users, at_ms) VALUES (?,?,?) "
+         "ON CONFLICT (day) DO UPDATE SET users = excluded.users, "
+         "at_ms = excluded.at_ms WHERE excluded.at_ms >= audience_daily.at_ms"},
         {offsetof(struct sqlite_store, aud_sum),
          "SELECT coalesce(sum(users), 0), count(*) FROM audience_daily "
          "WHERE day BETWEEN ? AND ?"},
@@ -900,11 +901,12 @@ static enum ej_err sq_identity_find(struct ej_store *base,
 }
 
 static enum ej_err sq_audience_put(struct ej_store *base, int32_t day,
-                                   int64_t users)
+                                   int64_t users, int64_t at_ms)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_bind_int(s->aud_put, 1, day);
     sqlite3_bind_int64(s->aud_put, 2, users);
+    sqlite3_bind_int64(s->aud_put, 3, at_ms);
     return done(s->aud_put);
 }
 

@@ -422,7 +422,7 @@ static enum ej_err apply(struct batch *b, const struct parsed *e)
     enum ej_err rc;
     if (e->tix == 5) {
         rc = g->ops->audience_put(g->st, (int32_t)ej_date_to_days(e->date),
-                                  e->users);
+                                  e->users, e->at_ms);
         return rc;
     }
     struct ej_account a;
