@@ -1,6 +1,9 @@
 /* order.c: clocks on orders about unlawful content; see order.h. */
 #include "internal.h"
 
+/* Alert bits: k < EJ_ORDER_MAX_ALERTS and the breach at 15, per clock. */
+_Static_assert(EJ_ORDER_MAX_ALERTS <= 15, "alert bits must not collide");
+
 static const struct ej_rule *find_kind(const struct ej_policy *p,
                                        const char *kind,
                                        const struct ej_pack **pk,
@@ -111,6 +114,9 @@ enum ej_err ej_order_close(struct ej_order *o, int64_t at_ms)
     if (o->state == EJ_ORDER_CLOSED || at_ms < o->received_ms ||
         at_ms < o->consider.last_ms)
         return EJ_INVALID;
+    /* Closed while clarifying: the clocks stop moving at the close. */
+    if (o->state == EJ_ORDER_CLARIFYING && ej_order_resume(o, at_ms) != EJ_OK)
+        return EJ_INVALID;
     o->state = EJ_ORDER_CLOSED;
     o->closed_ms = at_ms;
     return EJ_OK;
@@ -137,7 +143,9 @@ bool ej_order_overdue(const struct ej_order *o, int64_t now_ms)
     int64_t c, e;
     if (o->state == EJ_ORDER_CLOSED || ej_order_dues(o, now_ms, &c, &e))
         return false;
-    return now_ms >= (o->has_effect ? e : c);
+    /* Past either deadline: a missed consideration counts even when the
+     * effect deadline is later. */
+    return now_ms >= c || (o->has_effect && now_ms >= e);
 }
 
 size_t ej_order_alerts(const struct ej_order_rules *r, const struct ej_order *o,

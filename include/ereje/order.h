@@ -88,7 +88,9 @@ EJ_EXTERN enum ej_err ej_order_pause(struct ej_order *o, int64_t at_ms);
  * moved by the time stopped. EJ_INVALID unless clarifying. */
 EJ_EXTERN enum ej_err ej_order_resume(struct ej_order *o, int64_t at_ms);
 /* Close with an action and evidence (both required, checked by the
- * caller for content; here only the state). EJ_INVALID when closed. */
+ * caller for content; here only the state). Closing while clarifying
+ * stops the clocks at at_ms. EJ_INVALID when closed, or when at_ms is
+ * before receipt or the last pause or resume. */
 EJ_EXTERN enum ej_err ej_order_close(struct ej_order *o, int64_t at_ms);
 
 /* Due instants as known at now_ms (while clarifying they keep moving). */
@@ -96,8 +98,7 @@ EJ_EXTERN enum ej_err ej_order_dues(const struct ej_order *o, int64_t now_ms,
                                     int64_t *consider_due,
                                     int64_t *effect_due);
 
-/* Overdue at now_ms: open or clarifying past a due instant (the effect
- * deadline, or the consideration one when there is none). */
+/* Overdue at now_ms: open or clarifying past either due instant. */
 EJ_EXTERN bool ej_order_overdue(const struct ej_order *o, int64_t now_ms);
 
 /* One alert or breach that is due. */

@@ -36,25 +36,53 @@ static enum ej_err exec(sqlite3 *db, const char *sql)
                                                                 : EJ_IO;
 }
 
-static enum ej_err migrate(sqlite3 *db)
+/* Apply the migrations this database lacks. The version is read inside
+ * the write transaction, so two processes upgrading the same file at once
+ * do not both apply the same step. */
+static int user_version(sqlite3 *db)
 {
     sqlite3_stmt *st;
-    int have = 0;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
-        SQLITE_OK)
-        return EJ_IO;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        have = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
+        SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+static enum ej_err migrate(sqlite3 *db)
+{
     int n = (int)(sizeof migrations / sizeof *migrations);
-    if (have > n)
+    /* Up to date (the usual case): no write lock is taken. */
+    int v = user_version(db);
+    if (v == n)
+        return EJ_OK;
+    if (v > n)
         return EJ_INVALID; /* a newer ereje made this database */
-    for (int i = have; i < n; i++) {
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+    for (;;) {
+        sqlite3_stmt *st;
+        int have = 0;
         if (exec(db, "BEGIN IMMEDIATE") != EJ_OK)
             return EJ_IO;
-        if (exec(db, migrations[i].sql) != EJ_OK ||
+        if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+            SQLITE_OK) {
+            exec(db, "ROLLBACK");
+            return EJ_IO;
+        }
+        if (sqlite3_step(st) == SQLITE_ROW)
+            have = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        if (have > n) {
+            exec(db, "ROLLBACK");
+            return EJ_INVALID; /* a newer ereje made this database */
+        }
+        if (have == n)
+            return exec(db, "COMMIT");
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", have + 1);
+        if (exec(db, migrations[have].sql) != EJ_OK ||
             exec(db, pragma) != EJ_OK) {
             exec(db, "ROLLBACK");
             return EJ_IO;
@@ -62,7 +90,6 @@ static enum ej_err migrate(sqlite3 *db)
         if (exec(db, "COMMIT") != EJ_OK)
             return EJ_IO;
     }
-    return EJ_OK;
 }
 
 static void sq_close(struct ej_store *base)

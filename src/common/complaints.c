@@ -48,7 +48,7 @@ static bool in_list(const struct ej_rule *r, const char *param,
 
 static bool text_ok(const char *s, size_t max)
 {
-    return s && *s && strlen(s) < max;
+    return s && *s && strlen(s) < max && jw_utf8_valid(s);
 }
 
 static void put_instant(struct jw *w, const char *key, int64_t ms)
@@ -179,8 +179,10 @@ enum ej_err complaints_add(struct ej_store *st, const struct ej_policy *p,
         return refuse(err, "FIELD_MISSING",
                       "target (the content or account) is required, at most "
                       "512 bytes");
-    if (in->reporter && strlen(in->reporter) >= sizeof out->reporter)
-        return refuse(err, "FIELD_VALUE", "reporter is at most 512 bytes");
+    if (in->reporter && (strlen(in->reporter) >= sizeof out->reporter ||
+                         !jw_utf8_valid(in->reporter)))
+        return refuse(err, "FIELD_VALUE", "reporter is at most 512 bytes of "
+                                          "UTF-8");
     if (!k)
         return refuse(err, "NO_RULE", "no complaint_handling rule in the "
                                       "packs");
@@ -259,8 +261,10 @@ enum ej_err complaints_notified(struct ej_store *st, const struct ej_policy *p,
     if (!text_ok(to, sizeof out->notified_to))
         return refuse(err, "FIELD_MISSING",
                       "to (the law-enforcement body notified) is required");
-    if (reference && strlen(reference) >= sizeof out->notified_ref)
-        return refuse(err, "FIELD_VALUE", "reference is at most 512 bytes");
+    if (reference && (strlen(reference) >= sizeof out->notified_ref ||
+                      !jw_utf8_valid(reference)))
+        return refuse(err, "FIELD_VALUE", "reference is at most 512 bytes of "
+                                          "UTF-8");
     enum ej_err rc = ej_store_ops_of(st)->complaint_get(st, id, out);
     if (rc != EJ_OK)
         return rc;

@@ -222,6 +222,19 @@ void jw_kint(struct jw *w, const char *k, int64_t v)
 
 void jw_end_line(struct jw *w) { putc1(w, '\n'); }
 
+bool jw_utf8_valid(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        size_t l = jw_utf8_len(u + i, n - i);
+        if (l == 0)
+            return false;
+        i += l;
+    }
+    return true;
+}
+
 char *jw_take(struct jw *w, size_t *len)
 {
     if (w->err || !w->buf) {

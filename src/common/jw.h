@@ -46,6 +46,8 @@ void jw_kstrv(struct jw *w, const char *k, const char *v);
 /* Length of the valid UTF-8 sequence at s (1..4; n >= 1 bytes left), 0
  * when it is not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut). */
 size_t jw_utf8_len(const unsigned char *s, size_t n);
+/* Whether the NUL-terminated s is valid UTF-8. */
+bool jw_utf8_valid(const char *s);
 
 /* A raw newline after the value (JSON lines, replies for curl). */
 void jw_end_line(struct jw *w);

@@ -25,7 +25,7 @@ static bool refuse(struct order_error *e, const char *code, const char *fmt,
 static bool field_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
-    return n > 0 && n <= ORDER_FIELD_MAX;
+    return n > 0 && n <= ORDER_FIELD_MAX && jw_utf8_valid(s);
 }
 
 /* The taxonomy rule: is basis one of its categories? */
@@ -159,9 +159,10 @@ enum ej_err orders_add(struct ej_store *st, const struct ej_policy *p,
     const struct ej_rule *tax = NULL;
     enum ej_order_action act;
     *existed = false;
+    memset(out, 0, sizeof *out);
     if (!field_ok(in->issuer) || !field_ok(in->number))
         return refuse(err, "FIELD_MISSING", "issuer and number are required "
-                                            "(1 to %d bytes)",
+                                            "(1 to %d bytes of UTF-8)",
                       ORDER_FIELD_MAX),
                EJ_INVALID;
     if (!in->basis || !basis_known(p, in->basis, &tax))
@@ -184,8 +185,8 @@ enum ej_err orders_add(struct ej_store *st, const struct ej_policy *p,
                EJ_INVALID;
     for (size_t i = 0; i < in->n_targets; i++)
         if (!field_ok(in->targets[i]))
-            return refuse(err, "FIELD_VALUE", "a target is empty or longer "
-                                              "than %d bytes",
+            return refuse(err, "FIELD_VALUE", "a target is empty, longer "
+                                              "than %d bytes, or not UTF-8",
                           ORDER_FIELD_MAX),
                    EJ_INVALID;
     if (ej_order_rules_from(p, &rules) != EJ_OK)
@@ -195,7 +196,8 @@ enum ej_err orders_add(struct ej_store *st, const struct ej_policy *p,
     const struct ej_tz *tz;
     const struct ej_calendar *cal;
     if (zone(p, &rules, &tz, &cal) != EJ_OK)
-        return EJ_INVALID;
+        return refuse(err, "NO_RULE", "the pack's time zone is not loaded"),
+               EJ_INVALID;
 
     /* The id names the order by its issuer and number: the same order
      * sent twice is one order. */
@@ -275,6 +277,7 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
 {
     struct ej_order_rules rules;
     enum ej_order_action act;
+    memset(out, 0, sizeof *out);
     if (op == ORDER_CLOSE) {
         if (!c || !c->evidence || !*c->evidence)
             return refuse(err, "EVIDENCE_REQUIRED",
@@ -286,10 +289,13 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
                           "the action taken must be remove, restrict_kz or "
                           "suspend_account_kz"),
                    EJ_INVALID;
-        if (strlen(c->evidence) > 4096 ||
-            (c->by && strlen(c->by) > ORDER_FIELD_MAX))
+        if (strlen(c->evidence) > 4096 || !jw_utf8_valid(c->evidence))
             return refuse(err, "FIELD_VALUE", "evidence is at most 4096 "
-                                              "bytes"),
+                                              "bytes of UTF-8"),
+                   EJ_INVALID;
+        if (c->by && (!field_ok(c->by)))
+            return refuse(err, "FIELD_VALUE", "by is 1 to %d bytes of UTF-8",
+                          ORDER_FIELD_MAX),
                    EJ_INVALID;
         if (c->snapshot_hash) {
             size_t n = strlen(c->snapshot_hash);
@@ -304,7 +310,9 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
         }
     }
     if (ej_order_rules_from(p, &rules) != EJ_OK)
-        return EJ_INVALID;
+        return refuse(err, "NO_RULE", "no authority_request rule in the "
+                                      "packs"),
+               EJ_INVALID;
     const struct ej_store_ops *ops = ej_store_ops_of(st);
     enum ej_err rc = ops->begin(st);
     if (rc != EJ_OK)
@@ -363,8 +371,14 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
     struct jw w;
     jw_init(&w, 1 << 20);
     order_json(&w, out, at_ms);
-    char evid[96];
-    snprintf(evid, sizeof evid, "%s#%s#%lld", id, type + 6, (long long)at_ms);
+    /* Several changes may share an instant: a random suffix keeps each
+     * its own log entry. */
+    char evid[128], rnd[17];
+    unsigned char rb[8];
+    randombytes_buf(rb, sizeof rb);
+    sodium_bin2hex(rnd, sizeof rnd, rb, sizeof rb);
+    snprintf(evid, sizeof evid, "%s#%s#%lld#%s", id, type + 6,
+             (long long)at_ms, rnd);
     rc = log_event(st, evid, type, at_ms, now_ms, id, &rules, &w);
     if (rc != EJ_OK)
         goto fail;
@@ -447,7 +461,9 @@ enum ej_err orders_sweep(struct ej_store *st, const struct ej_policy *p,
             jw_obj(&w);
             jw_kstr(&w, "order", r->id);
             jw_kstrv(&w, "clock", a[k].effect ? "effect" : "consider");
-            put_instant(&w, "due", a[k].breach ? a[k].at_ms : 0);
+            put_instant(&w, "due",
+                        a[k].breach ? a[k].at_ms
+                                    : a[k].at_ms + ej_duration_ms(a[k].before));
             if (!a[k].breach) {
                 ej_duration_format(a[k].before, dur);
                 jw_kstr(&w, "before", dur);

@@ -79,7 +79,8 @@ static void finish(struct req *r)
     }
     if (w->rc == EJ_INVALID) {
         bool conflict = w->err.code && strncmp(w->err.code, "ALREADY", 7) == 0;
-        req_error(r, conflict ? 409 : 400,
+        bool config = w->err.code && strcmp(w->err.code, "NO_RULE") == 0;
+        req_error(r, conflict ? 409 : config ? 500 : 400,
                   w->err.code ? w->err.code : "FIELD_VALUE", w->err.message);
         return;
     }

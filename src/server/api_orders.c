@@ -19,7 +19,7 @@ struct order_work {
     struct order_input in;
     const char *targets[ORDER_MAX_TARGETS];
     struct order_close close;
-    char by[96];
+    char by[600];
     /* results */
     enum ej_err rc;
     struct order_error err;
@@ -111,6 +111,8 @@ static void finish(struct req *r)
     if (w->rc == EJ_INVALID) {
         req_error(r, w->err.code && strcmp(w->err.code, "ORDER_STATE") == 0
                          ? 409
+                     : w->err.code && strcmp(w->err.code, "NO_RULE") == 0
+                         ? 500
                          : 400,
                   w->err.code ? w->err.code : "FIELD_VALUE", w->err.message);
         return;
@@ -235,8 +237,13 @@ static void change(struct srv *s, struct req *r, enum job_kind k)
         w->close.action = str(w->body, "action");
         w->close.evidence = str(w->body, "evidence");
         w->close.snapshot_hash = str(w->body, "snapshot_hash");
-        snprintf(w->by, sizeof w->by, "api:%s", r->key_id);
-        w->close.by = str(w->body, "by") ? str(w->body, "by") : w->by;
+        /* The key is always recorded; a "by" names the person too. */
+        const char *by = str(w->body, "by");
+        if (by && strlen(by) < 400)
+            snprintf(w->by, sizeof w->by, "%s (api:%s)", by, r->key_id);
+        else
+            snprintf(w->by, sizeof w->by, "api:%s", r->key_id);
+        w->close.by = by && strlen(by) >= 400 ? by : w->by;
         w->close.at_ms = w->at_ms;
     }
     submit(r);

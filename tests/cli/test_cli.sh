@@ -121,6 +121,10 @@ has order-bad-basis err "UNKNOWN_BASIS"
 run order-no-target 2 "$E" order add --db "$ODB" --body B --number 2 \
     --basis fraud --action remove --received-at 2026-11-28T20:00:00Z
 has order-no-target err "NO_TARGETS"
+run order-bad-utf8 2 "$E" order add --db "$ODB" --body B --number 4 \
+    --basis fraud --target "$(printf 'bad\377')" --action remove \
+    --received-at 2026-11-28T20:00:00Z
+has order-bad-utf8 err "not UTF-8"
 run order-bad-action 2 "$E" order add --db "$ODB" --body B --number 3 \
     --basis fraud --target x --action delete --received-at 2026-11-28T20:00:00Z
 run order-pause 0 "$E" order pause --db "$ODB" --id "$OID" --at 2026-11-28T22:00:00+05:00

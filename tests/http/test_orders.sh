@@ -242,7 +242,7 @@ call close 200 POST "$U/close" "$MOD" \
     has close body '"closed_at":"2026-11-29T09:00:00Z"' &&
     has close body '"closed_with":"remove"' &&
     has close body '"text":"post:1 and p/2 removed"' &&
-    has close body '"by":"moderator-7"' &&
+    has close body '"by":"moderator-7 (api:' &&
     has close body "\"snapshot_hash\":\"$HASH\"" &&
     has close body '"overdue":false'
 err close-again 409 ORDER_STATE POST "$U/close" "$MOD" \
@@ -339,7 +339,7 @@ eq "sweep: nothing for closed order B" "$(nab "$ID_B")" "$ABB"
 grep -F "\"subject\":\"$ID2\"" "$T/export" | grep -F '"type":"order.' >"$T/ev2"
 has "sweep: 6h consider alert" ev2 '"type":"order.alert","at":"2031-03-14T22:00:00Z"'
 has "sweep: 1h alert" ev2 '"type":"order.alert","at":"2031-03-15T03:00:00Z"'
-has "sweep: alert body" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"effect\",\"due\":null,\"before\":\"6h\"}"
+has "sweep: alert body" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"effect\",\"due\":\"2031-03-15T04:00:00Z\",\"before\":\"6h\"}"
 has "sweep: consider breach" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"consider\",\"due\":\"2031-03-15T04:00:00Z\"}"
 has "sweep: effect breach" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"effect\",\"due\":\"2031-03-15T04:00:00Z\"}"
 run verify-after-sweep 0 "$E" audit verify --db "$DB"

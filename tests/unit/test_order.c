@@ -125,6 +125,51 @@ static void pause_and_resume(void **state)
     ej_policy_free(f.p);
 }
 
+static void close_while_clarifying(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    int64_t c1, e1, c2, e2;
+    setup(&f);
+    int64_t rcv = tu_instant("2026-03-04T10:00:00+05:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-04T12:00:00+05:00")),
+                     EJ_OK);
+    /* Not before the pause. */
+    assert_int_equal(ej_order_close(&o, tu_instant("2026-03-04T11:00:00+05:00")),
+                     EJ_INVALID);
+    assert_int_equal(ej_order_close(&o, tu_instant("2026-03-05T12:00:00+05:00")),
+                     EJ_OK);
+    /* Read a day and three months later: the dues no longer move. */
+    assert_int_equal(ej_order_dues(&o, tu_instant("2026-03-06T00:00:00Z"), &c1,
+                                   &e1),
+                     EJ_OK);
+    assert_int_equal(ej_order_dues(&o, tu_instant("2026-06-01T00:00:00Z"), &c2,
+                                   &e2),
+                     EJ_OK);
+    assert_int_equal(c1, c2);
+    assert_int_equal(e1, e2);
+    char b[EJ_INSTANT_TEXT_MAX];
+    assert_string_equal(iso(c1, b), "2026-03-06T10:00:00+05:00");
+    ej_policy_free(f.p);
+}
+
+static void overdue_on_either_clock(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    setup(&f);
+    /* An effect clock longer than the consideration one. */
+    f.r.effect_within = (struct ej_duration){48, EJ_DUR_HOURS};
+    int64_t rcv = tu_instant("2026-03-04T10:00:00+05:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    assert_false(ej_order_overdue(&o, tu_instant("2026-03-05T09:59:59+05:00")));
+    assert_true(ej_order_overdue(&o, tu_instant("2026-03-05T10:00:00+05:00")));
+    ej_policy_free(f.p);
+}
+
 static void across_zone_change(void **state)
 {
     (void)state;
@@ -149,6 +194,8 @@ int main(void)
         cmocka_unit_test(rules_from_packs),
         cmocka_unit_test(saturday_evening),
         cmocka_unit_test(pause_and_resume),
+        cmocka_unit_test(close_while_clarifying),
+        cmocka_unit_test(overdue_on_either_clock),
         cmocka_unit_test(across_zone_change),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
