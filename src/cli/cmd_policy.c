@@ -12,7 +12,8 @@ const char cmd_policy_usage[] =
     "       time zone. Without FILE, every file of the policy directory.\n"
     "       With FILE, those files, plus the directory's tables (MCI,\n"
     "       calendars) they reference. Each error is printed as\n"
-    "       file:line:col: message; exit status 2 when there is any.\n"
+    "       file:line:col: message; exit status 2 when there is any. Warns\n"
+    "       (exit 0) when a calendar ends within 90 days.\n"
     "list   One line per rule: pack, rule id, status, mode in effect (after\n"
     "       --enforce-drafts), effective date ('-' when a draft has none),\n"
     "       kind. --format json prints one JSON object per rule instead.\n"
@@ -29,6 +30,28 @@ static int check(struct cli_ctx *ctx, int argc, char **argv)
         rules += ej_pack_rule_count(ej_policy_pack(p, i));
     printf("ok: %zu pack(s), %zu rule(s), %zu tables file(s)\n",
            ej_policy_pack_count(p), rules, ej_policy_tables_count(p));
+    /* A calendar that ends soon makes day deadlines unknown: say so while
+     * there is time to add the next year. */
+    int64_t now = cli_now_ms();
+    for (size_t i = 0; i < ej_policy_pack_count(p); i++) {
+        const struct ej_calendar *cal = ej_pack_calendar(ej_policy_pack(p, i));
+        struct ej_date from, to, today;
+        if (!cal || ej_instant_split(now, 0, &today, &(int64_t){0}) != EJ_OK)
+            continue;
+        ej_calendar_range(cal, &from, &to);
+        int64_t left = ej_date_to_days(to) - ej_date_to_days(today);
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen |= ej_pack_calendar(ej_policy_pack(p, j)) == cal;
+        if (!seen && left < 90)
+            fprintf(stderr,
+                    "ereje: warning: calendar '%s' ends on %04d-%02d-%02d "
+                    "(%lld days from today): deadlines in days that run past "
+                    "it cannot be computed; add the next year's non-working "
+                    "days to the tables\n",
+                    ej_calendar_id(cal), to.year, to.month, to.day,
+                    (long long)left);
+    }
     ej_policy_free(p);
     return EXIT_OK;
 }
