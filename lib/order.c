@@ -51,8 +51,10 @@ enum ej_err ej_order_rules_from(const struct ej_policy *p,
                                   true);
     if (r.effect_rule &&
         ej_rule_param_duration(r.effect_rule, "effect_within",
-                               &r.effect_within) == EJ_OK)
+                               &r.effect_within) == EJ_OK) {
         r.has_effect = true;
+        r.effect_mode = ej_rule_mode(p, r.effect_rule);
+    }
     *out = r;
     return EJ_OK;
 }
@@ -138,14 +140,22 @@ enum ej_err ej_order_dues(const struct ej_order *o, int64_t now_ms,
     return rc;
 }
 
-bool ej_order_overdue(const struct ej_order *o, int64_t now_ms)
+static bool effect_enforced(const struct ej_order_rules *r,
+                            const struct ej_order *o)
+{
+    return o->has_effect && r->has_effect &&
+           r->effect_mode == EJ_MODE_ENFORCE;
+}
+
+bool ej_order_overdue(const struct ej_order_rules *r,
+                      const struct ej_order *o, int64_t now_ms)
 {
     int64_t c, e;
     if (o->state == EJ_ORDER_CLOSED || ej_order_dues(o, now_ms, &c, &e))
         return false;
-    /* Past either deadline: a missed consideration counts even when the
-     * effect deadline is later. */
-    return now_ms >= c || (o->has_effect && now_ms >= e);
+    /* Past either enforced deadline: a missed consideration counts even
+     * when the effect deadline is later. */
+    return now_ms >= c || (effect_enforced(r, o) && now_ms >= e);
 }
 
 size_t ej_order_alerts(const struct ej_order_rules *r, const struct ej_order *o,
@@ -159,7 +169,7 @@ size_t ej_order_alerts(const struct ej_order_rules *r, const struct ej_order *o,
     /* Bits: clock c (0 consider, 1 effect) alert k -> c*16 + k; the
      * breach -> c*16 + 15. */
     for (int c = 0; c < 2; c++) {
-        if (c == 1 && !o->has_effect)
+        if (c == 1 && !(o->has_effect && r->has_effect))
             break;
         for (size_t k = 0; k <= r->n_alerts; k++) {
             bool breach = k == r->n_alerts;
@@ -171,6 +181,7 @@ size_t ej_order_alerts(const struct ej_order_rules *r, const struct ej_order *o,
             if ((o->emitted & bit) || at > now_ms || n == cap)
                 continue;
             struct ej_order_alert a = {bit, breach, c == 1,
+                                       c == 1 && !effect_enforced(r, o),
                                        breach ? (struct ej_duration){0, 0}
                                               : r->alerts[k],
                                        at};

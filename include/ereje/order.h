@@ -49,6 +49,7 @@ struct ej_order_rules {
     const struct ej_pack *effect_pack;
     bool has_effect;
     struct ej_duration effect_within;
+    enum ej_mode effect_mode;            /* shadow: advisory, see below */
     struct ej_duration alerts[EJ_ORDER_MAX_ALERTS];
     size_t n_alerts;
 };
@@ -56,9 +57,10 @@ struct ej_order_rules {
 /* Find the clocks' rules in the policy: the authority_request rule (in
  * force) for the consideration clock and its alert points; for the effect
  * clock the first rule, of kind authority_request or order_compliance,
- * whose effect_within is set and whose mode is not off (the draft's
- * order_compliance counts only when drafts are enforced or it is in shadow
- * mode: shadow still computes the clock, for the record).
+ * whose effect_within is set and whose mode is not off. A shadow rule's
+ * effect clock (the draft's order_compliance unless drafts are enforced) is
+ * advisory: it is computed and its alerts are raised marked shadow, for
+ * the record, but it never makes an order overdue.
  * EJ_NOT_FOUND without an authority_request rule. */
 EJ_EXTERN enum ej_err ej_order_rules_from(const struct ej_policy *p,
                                           struct ej_order_rules *out);
@@ -98,14 +100,17 @@ EJ_EXTERN enum ej_err ej_order_dues(const struct ej_order *o, int64_t now_ms,
                                     int64_t *consider_due,
                                     int64_t *effect_due);
 
-/* Overdue at now_ms: open or clarifying past either due instant. */
-EJ_EXTERN bool ej_order_overdue(const struct ej_order *o, int64_t now_ms);
+/* Overdue at now_ms: open or clarifying past the consideration due, or
+ * past the effect due when r's effect rule is enforced. */
+EJ_EXTERN bool ej_order_overdue(const struct ej_order_rules *r,
+                                const struct ej_order *o, int64_t now_ms);
 
 /* One alert or breach that is due. */
 struct ej_order_alert {
     uint32_t bit;          /* its bit in ej_order.emitted */
     bool breach;           /* the deadline itself, not an alert before it */
     bool effect;           /* the effect clock, else the consideration */
+    bool shadow;           /* on an advisory (shadow-mode) clock */
     struct ej_duration before; /* for an alert: how long before */
     int64_t at_ms;         /* when it fell due */
 };

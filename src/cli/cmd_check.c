@@ -13,7 +13,7 @@ const char cmd_check_usage[] =
     "\n"
     "Decide whether a user may register, under the minimum-age rules of the\n"
     "loaded packs (kind min_registration_age), and print the decision as\n"
-    "JSON: decision (allow|deny|verify), mode, advisory (what enforcing\n"
+    "JSON: service, at, decision (allow|deny|verify), mode, advisory (what enforcing\n"
     "would decide, when a rule runs in shadow mode), rules, fired, reasons\n"
     "in kk/ru/en, evidence, age, age_band.\n"
     "\n"

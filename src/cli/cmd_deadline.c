@@ -22,7 +22,8 @@ const char cmd_deadline_usage[] =
     "  --pause A/B the clock stood still from A to B (repeatable, in order);\n"
     "              the due instant moves by the time paused\n"
     "\n"
-    "Output fields: from, add, unit, pack, zone, calendar, due (UTC),\n"
+    "Output fields: from, from_local (in the zone), add, unit, pack, zone,\n"
+    "calendar, due (UTC),\n"
     "due_local (in the zone), last_day and moved (d and wd only), paused_s.\n"
     "The period ends at the instant 'due': an act before it is in time.\n";
 

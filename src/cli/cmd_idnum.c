@@ -9,7 +9,7 @@ const char cmd_idnum_usage[] =
     "\n"
     "Validate Kazakhstan IIN and BIN numbers and print one JSON object per\n"
     "input: input, valid, kind (\"iin\", \"bin\" or null), error (a stable\n"
-    "code, only when invalid); for an IIN birth_date (YYYY-MM-DD) and sex\n"
+    "code) and message (its text), only when invalid; for an IIN birth_date (YYYY-MM-DD) and sex\n"
     "(male|female); for a BIN registered (YYYY-MM), entity_type\n"
     "(resident|non_resident|joint_entrepreneur) and branch_type\n"
     "(head|branch|representative|peasant_farm). Surrounding spaces are\n"

@@ -39,18 +39,20 @@ const char cmd_order_usage[] =
     "\n"
     "Orders print as JSON: id, issuer, number, basis, action, targets,\n"
     "state (open|clarifying|closed), received_at, acknowledged_at,\n"
-    "consider_due, effect_due, overdue, paused_s; closed orders add\n"
+    "consider_due, effect_due, effect_mode (enforce|shadow: a shadow effect\n"
+    "clock is advisory), overdue, paused_s; closed orders add\n"
     "closed_at, closed_with and evidence. list prints JSON lines.\n"
     "Exit status: 2 for refused input (unknown basis: UNKNOWN_BASIS; no\n"
     "target: NO_TARGETS; closing without evidence: EVIDENCE_REQUIRED).\n";
 
 #define MAX_TARGETS ORDER_MAX_TARGETS
 
-static bool print_order(const struct ej_order_row *r, int64_t now)
+static bool print_order(const struct ej_order_rules *rules,
+                        const struct ej_order_row *r, int64_t now)
 {
     struct jw w;
     jw_init(&w, 1 << 20);
-    order_json(&w, r, now);
+    order_json(&w, rules, r, now);
     size_t len;
     char *t = jw_take(&w, &len);
     bool ok = t && fwrite(t, 1, len, stdout) == len && putchar('\n') != EOF;
@@ -59,6 +61,7 @@ static bool print_order(const struct ej_order_row *r, int64_t now)
 }
 
 struct list_ctx {
+    const struct ej_order_rules *rules;
     const char *state;
     int64_t at;
     bool ok;
@@ -68,13 +71,13 @@ static int list_one(const struct ej_order_row *r, void *vctx)
 {
     struct list_ctx *c = vctx;
     const char *s = c->state;
-    bool overdue = ej_order_overdue(&r->order, c->at);
+    bool overdue = ej_order_overdue(c->rules, &r->order, c->at);
     bool closed = r->order.state == EJ_ORDER_CLOSED;
     if ((strcmp(s, "open") == 0 && closed) ||
         (strcmp(s, "closed") == 0 && !closed) ||
         (strcmp(s, "overdue") == 0 && !overdue))
         return 0;
-    if (!print_order(r, c->at)) {
+    if (!print_order(c->rules, r, c->at)) {
         c->ok = false;
         return 1;
     }
@@ -158,6 +161,11 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
     }
     struct ej_order_row row;
     struct order_error err = {0};
+    /* Without an authority_request rule orders cannot be added; those
+     * recorded are shown with no effect clock. */
+    struct ej_order_rules rules;
+    if (ej_order_rules_from(p, &rules) != EJ_OK)
+        memset(&rules, 0, sizeof rules);
     status = EXIT_BADINPUT;
     if (strcmp(verb, "add") == 0) {
         struct order_input in = {issuer, number, basis, action, targets,
@@ -175,7 +183,7 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
             if (existed)
                 fprintf(stderr, "ereje: order %s is already recorded; "
                                 "shown as it stands\n", row.id);
-            status = print_order(&row, at ? at_ms : now) ? EXIT_OK : EXIT_ENV;
+            status = print_order(&rules, &row, at ? at_ms : now) ? EXIT_OK : EXIT_ENV;
             ej_order_row_free(&row);
         }
     } else if (strcmp(verb, "list") == 0) {
@@ -184,7 +192,7 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
             cli_err("order list: --state is open, overdue, closed or all");
             goto out;
         }
-        struct list_ctx lc = {state, at_ms, true};
+        struct list_ctx lc = {&rules, state, at_ms, true};
         rc = ej_store_ops_of(st)->orders_scan(st, list_one, &lc);
         status = rc == EJ_OK && lc.ok ? EXIT_OK : EXIT_ENV;
     } else if (strcmp(verb, "show") == 0) {
@@ -194,7 +202,7 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
         }
         rc = ej_store_ops_of(st)->order_get(st, id, &row);
         if (rc == EJ_OK) {
-            status = print_order(&row, at_ms) ? EXIT_OK : EXIT_ENV;
+            status = print_order(&rules, &row, at_ms) ? EXIT_OK : EXIT_ENV;
             ej_order_row_free(&row);
         }
     } else if (strcmp(verb, "pause") == 0 || strcmp(verb, "resume") == 0 ||
@@ -215,7 +223,7 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
                                             : ORDER_CLOSE;
         rc = orders_change(st, p, id, op, at_ms, &c, now, &row, &err);
         if (rc == EJ_OK) {
-            status = print_order(&row, at_ms) ? EXIT_OK : EXIT_ENV;
+            status = print_order(&rules, &row, at_ms) ? EXIT_OK : EXIT_ENV;
             ej_order_row_free(&row);
         }
     } else if (strcmp(verb, "sweep") == 0) {

@@ -151,6 +151,10 @@ int cmd_policy(struct cli_ctx *ctx, int argc, char **argv)
         return list(ctx, argc - 2, argv + 2);
     if (strcmp(argv[1], "kinds") == 0 && argc == 2)
         return kinds();
+    if (strcmp(argv[1], "kinds") == 0) {
+        cli_err("policy kinds: takes no arguments");
+        return EXIT_BADINPUT;
+    }
     cli_err("policy: unknown subcommand '%s' (check, list, kinds)", argv[1]);
     return EXIT_BADINPUT;
 }

@@ -87,7 +87,8 @@ static void put_instant(struct jw *w, const char *key, int64_t ms)
         jw_null(w);
 }
 
-void order_json(struct jw *w, const struct ej_order_row *r, int64_t now_ms)
+void order_json(struct jw *w, const struct ej_order_rules *rules,
+                const struct ej_order_row *r, int64_t now_ms)
 {
     const struct ej_order *o = &r->order;
     int64_t cdue = 0, edue = 0;
@@ -109,9 +110,15 @@ void order_json(struct jw *w, const struct ej_order_row *r, int64_t now_ms)
     put_instant(w, "received_at", o->received_ms);
     put_instant(w, "acknowledged_at", r->acked_ms);
     put_instant(w, "consider_due", cdue);
-    put_instant(w, "effect_due", o->has_effect ? edue : 0);
+    bool effect = o->has_effect && rules->has_effect;
+    put_instant(w, "effect_due", effect ? edue : 0);
+    jw_key(w, "effect_mode");
+    if (effect)
+        jw_str(w, ej_mode_name(rules->effect_mode));
+    else
+        jw_null(w);
     jw_key(w, "overdue");
-    jw_bool(w, ej_order_overdue(o, now_ms));
+    jw_bool(w, ej_order_overdue(rules, o, now_ms));
     jw_kint(w, "paused_s",
             (o->consider.paused_ms +
              (o->consider.paused && now_ms > o->consider.paused_since_ms
@@ -254,7 +261,7 @@ enum ej_err orders_add(struct ej_store *st, const struct ej_policy *p,
         goto fail;
     struct jw w;
     jw_init(&w, 1 << 20);
-    order_json(&w, out, now_ms);
+    order_json(&w, &rules, out, now_ms);
     char evid[64];
     snprintf(evid, sizeof evid, "%s#received", id);
     rc = log_event(st, evid, "order.received", in->received_ms, now_ms, id,
@@ -370,7 +377,7 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
         goto fail;
     struct jw w;
     jw_init(&w, 1 << 20);
-    order_json(&w, out, at_ms);
+    order_json(&w, &rules, out, at_ms);
     /* Several changes may share an instant: a random suffix keeps each
      * its own log entry. */
     char evid[128], rnd[17];
@@ -461,6 +468,7 @@ enum ej_err orders_sweep(struct ej_store *st, const struct ej_policy *p,
             jw_obj(&w);
             jw_kstr(&w, "order", r->id);
             jw_kstrv(&w, "clock", a[k].effect ? "effect" : "consider");
+            jw_kstrv(&w, "mode", a[k].shadow ? "shadow" : "enforce");
             put_instant(&w, "due",
                         a[k].breach ? a[k].at_ms
                                     : a[k].at_ms + ej_duration_ms(a[k].before));
@@ -475,7 +483,7 @@ enum ej_err orders_sweep(struct ej_store *st, const struct ej_policy *p,
                                                  : "order.alert",
                            a[k].at_ms, now_ms, r->id, &rules, &w);
             r->order.emitted |= a[k].bit;
-            if (a[k].breach)
+            if (a[k].breach && !a[k].shadow)
                 (*breaches)++;
             else
                 (*alerts)++;

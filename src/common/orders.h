@@ -16,6 +16,7 @@
 
 #define ORDER_MAX_TARGETS 1000
 #define ORDER_FIELD_MAX 512
+#define ORDER_BY_MAX 256 /* a closer's name; the API appends its key id */
 
 struct order_input {
     const char *issuer, *number, *basis, *action;
@@ -53,11 +54,15 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
                           const struct order_close *c, int64_t now_ms,
                           struct ej_order_row *out, struct order_error *err);
 
-/* Log the alerts and breaches that have fallen due by now_ms. */
+/* Log the alerts and breaches that have fallen due by now_ms. A breach on
+ * a shadow (advisory) clock is logged with "mode": "shadow" and counted
+ * in *alerts, not *breaches. */
 enum ej_err orders_sweep(struct ej_store *st, const struct ej_policy *p,
                          int64_t now_ms, size_t *alerts, size_t *breaches);
 
-/* The order as a JSON object, with its dues and overdue flag at now_ms. */
-void order_json(struct jw *w, const struct ej_order_row *r, int64_t now_ms);
+/* The order as a JSON object, with its dues, the effect clock's mode and
+ * the overdue flag at now_ms under rules (ej_order_rules_from). */
+void order_json(struct jw *w, const struct ej_order_rules *rules,
+                const struct ej_order_row *r, int64_t now_ms);
 
 #endif

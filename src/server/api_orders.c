@@ -39,20 +39,20 @@ static void free_work(void *p)
 
 struct list_ctx {
     struct order_work *w;
-    bool first;
+    const struct ej_order_rules *rules;
 };
 
 static int list_one(const struct ej_order_row *r, void *vctx)
 {
     struct list_ctx *c = vctx;
     const char *s = c->w->state;
-    bool overdue = ej_order_overdue(&r->order, c->w->at_ms);
+    bool overdue = ej_order_overdue(c->rules, &r->order, c->w->at_ms);
     bool closed = r->order.state == EJ_ORDER_CLOSED;
     if ((strcmp(s, "open") == 0 && closed) ||
         (strcmp(s, "closed") == 0 && !closed) ||
         (strcmp(s, "overdue") == 0 && !overdue))
         return 0;
-    order_json(&c->w->out, r, c->w->at_ms);
+    order_json(&c->w->out, c->rules, r, c->w->at_ms);
     return c->w->out.err;
 }
 
@@ -62,6 +62,11 @@ static enum ej_err run(struct ej_store *st, void *ctx)
     struct order_work *w = r->work;
     const struct ej_policy *p = w->srv->policy;
     struct ej_order_row row;
+    /* Without an authority_request rule orders cannot be added; those
+     * recorded are shown with no effect clock. */
+    struct ej_order_rules rules;
+    if (ej_order_rules_from(p, &rules) != EJ_OK)
+        memset(&rules, 0, sizeof rules);
     jw_init(&w->out, 64u * 1024 * 1024);
     switch (w->kind) {
     case J_ADD:
@@ -69,7 +74,7 @@ static enum ej_err run(struct ej_store *st, void *ctx)
                            &w->err);
         break;
     case J_LIST: {
-        struct list_ctx c = {w, true};
+        struct list_ctx c = {w, &rules};
         jw_arr(&w->out);
         w->rc = ej_store_ops_of(st)->orders_scan(st, list_one, &c);
         jw_end_arr(&w->out);
@@ -87,7 +92,7 @@ static enum ej_err run(struct ej_store *st, void *ctx)
     }
     }
     if (w->rc == EJ_OK) {
-        order_json(&w->out, &row, w->kind == J_ADD || w->kind == J_SHOW
+        order_json(&w->out, &rules, &row, w->kind == J_ADD || w->kind == J_SHOW
                                       ? w->now_ms
                                       : w->at_ms);
         ej_order_row_free(&row);
@@ -239,11 +244,15 @@ static void change(struct srv *s, struct req *r, enum job_kind k)
         w->close.snapshot_hash = str(w->body, "snapshot_hash");
         /* The key is always recorded; a "by" names the person too. */
         const char *by = str(w->body, "by");
-        if (by && strlen(by) < 400)
+        if (by && (by[0] == '\0' || strlen(by) > ORDER_BY_MAX)) {
+            req_error(r, 400, "FIELD_VALUE", "by is 1 to 256 bytes");
+            return;
+        }
+        if (by)
             snprintf(w->by, sizeof w->by, "%s (api:%s)", by, r->key_id);
         else
             snprintf(w->by, sizeof w->by, "api:%s", r->key_id);
-        w->close.by = by && strlen(by) >= 400 ? by : w->by;
+        w->close.by = w->by;
         w->close.at_ms = w->at_ms;
     }
     submit(r);

@@ -106,7 +106,7 @@ run order-add 0 "$E" order add --db "$ODB" --body "MCI" --number "12/34" \
     --basis false_information --target post:1 --target acct:9 \
     --action remove --received-at 2026-11-28T20:00:00+05:00
 has order-add out '"state":"open","received_at":"2026-11-28T15:00:00Z"'
-has order-add out '"consider_due":"2026-11-29T15:00:00Z","effect_due":"2026-11-29T15:00:00Z","overdue":false'
+has order-add out '"consider_due":"2026-11-29T15:00:00Z","effect_due":"2026-11-29T15:00:00Z","effect_mode":"shadow","overdue":false'
 has order-add out '"targets":["post:1","acct:9"]'
 OID=$(sed -n 's/.*"id":"\(ord_[0-9a-f]*\)".*/\1/p' "$T/out")
 run order-add-again 0 "$E" order add --db "$ODB" --body "MCI" --number "12/34" \
@@ -135,7 +135,7 @@ has order-resume out '"paused_s":7200'
 run order-resume-again 2 "$E" order resume --db "$ODB" --id "$OID" --at 2026-11-29T01:00:00+05:00
 has order-resume-again err "ORDER_STATE"
 run order-sweep 0 "$E" order sweep --db "$ODB" --at 2026-11-29T22:00:00+05:00
-has order-sweep out '{"alerts":4,"breaches":2}'
+has order-sweep out '{"alerts":5,"breaches":1}'
 run order-sweep-again 0 "$E" order sweep --db "$ODB" --at 2026-11-29T23:00:00+05:00
 has order-sweep-again out '{"alerts":0,"breaches":0}'
 run order-list-overdue 0 "$E" order list --db "$ODB" --state overdue --at 2026-11-29T22:00:00+05:00

@@ -231,6 +231,9 @@ err close-before-receipt 409 ORDER_STATE POST "$U/close" "$MOD" \
     '{"at":"2026-11-28T21:00:00+05:00","action":"remove","evidence":"removed"}'
 err close-auditor 403 FORBIDDEN POST "$U/close" "$AUDITOR" \
     '{"at":"2026-11-29T14:00:00+05:00","action":"remove","evidence":"removed"}'
+LONGBY=$(printf 'x%.0s' $(seq 257))
+err close-by-long 400 FIELD_VALUE POST "$U/close" "$MOD" \
+    '{"at":"2026-11-29T14:00:00+05:00","action":"remove","evidence":"removed","by":"'"$LONGBY"'"}'
 err close-unknown 404 NOT_FOUND POST /v1/orders/ord_000000000000000000000000/close "$MOD" \
     '{"at":"2026-11-29T14:00:00+05:00","action":"remove","evidence":"removed"}'
 call still-open 200 GET "$U" "$MOD" &&
@@ -312,13 +315,14 @@ run verify 0 "$E" audit verify --db "$DB" &&
     has verify out "ok: $(sqlite3 "$DB" 'SELECT count(*) FROM events') events, chain head"
 
 # Sweeps: order 2 has both clocks due at 2031-03-15T04:00Z; alerts at 6 h
-# and 1 h before each, a breach at each. Orders 1 and B are closed, order
+# and 1 h before each, a breach at each. The effect clock is the draft's
+# (shadow): its breach is logged marked shadow and counted as an alert. Orders 1 and B are closed, order
 # 3 is not due yet: they add nothing.
 sweep() {
     run "sweep $1" 0 "$E" --policy-dir "$SRC/policies" order sweep --db "$DB" --at "$1" &&
         eq "sweep $1" "$(cat "$T/out")" "$2"
 }
-sweep 2031-03-15T05:00:00Z '{"alerts":4,"breaches":2}'
+sweep 2031-03-15T05:00:00Z '{"alerts":5,"breaches":1}'
 sweep 2031-03-15T05:00:00Z '{"alerts":0,"breaches":0}'
 sweep 2031-03-16T00:00:00+05:00 '{"alerts":0,"breaches":0}'
 # Order 3, point by point (due 2031-06-02T07:00Z).
@@ -327,7 +331,7 @@ sweep 2031-06-02T01:00:00Z '{"alerts":2,"breaches":0}'
 sweep 2031-06-02T05:59:59Z '{"alerts":0,"breaches":0}'
 sweep 2031-06-02T06:00:00Z '{"alerts":2,"breaches":0}'
 sweep 2031-06-02T06:59:59Z '{"alerts":0,"breaches":0}'
-sweep 2031-06-02T07:00:00Z '{"alerts":0,"breaches":2}'
+sweep 2031-06-02T07:00:00Z '{"alerts":1,"breaches":1}'
 sweep 2031-06-03T07:00:00Z '{"alerts":0,"breaches":0}'
 run export-2 0 "$E" audit export --db "$DB" && cp "$T/out" "$T/export"
 eq "sweep: order 2 alerts logged" "$(nev order.alert "$ID2")" 4
@@ -339,9 +343,9 @@ eq "sweep: nothing for closed order B" "$(nab "$ID_B")" "$ABB"
 grep -F "\"subject\":\"$ID2\"" "$T/export" | grep -F '"type":"order.' >"$T/ev2"
 has "sweep: 6h consider alert" ev2 '"type":"order.alert","at":"2031-03-14T22:00:00Z"'
 has "sweep: 1h alert" ev2 '"type":"order.alert","at":"2031-03-15T03:00:00Z"'
-has "sweep: alert body" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"effect\",\"due\":\"2031-03-15T04:00:00Z\",\"before\":\"6h\"}"
-has "sweep: consider breach" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"consider\",\"due\":\"2031-03-15T04:00:00Z\"}"
-has "sweep: effect breach" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"effect\",\"due\":\"2031-03-15T04:00:00Z\"}"
+has "sweep: alert body" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"effect\",\"mode\":\"shadow\",\"due\":\"2031-03-15T04:00:00Z\",\"before\":\"6h\"}"
+has "sweep: consider breach" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"consider\",\"mode\":\"enforce\",\"due\":\"2031-03-15T04:00:00Z\"}"
+has "sweep: effect breach" ev2 "\"body\":{\"order\":\"$ID2\",\"clock\":\"effect\",\"mode\":\"shadow\",\"due\":\"2031-03-15T04:00:00Z\"}"
 run verify-after-sweep 0 "$E" audit verify --db "$DB"
 run show-1 0 "$E" --policy-dir "$SRC/policies" order show --db "$DB" --id "$ID" &&
     has show-1 out '"state":"closed"' &&

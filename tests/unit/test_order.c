@@ -39,7 +39,37 @@ static void rules_from_packs(void **state)
     assert_true(f.r.has_effect);
     assert_string_equal(ej_rule_id(f.r.effect_rule),
                         "kz.draft.order_compliance");
+    assert_int_equal(f.r.effect_mode, EJ_MODE_SHADOW);
     assert_int_equal(f.r.n_alerts, 2);
+    ej_policy_free(f.p);
+}
+
+/* A shadow (draft) effect clock is computed and alerts, marked shadow, but
+ * never makes an order overdue; enforced, it does. */
+static void shadow_effect_is_advisory(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    struct ej_order_alert a[8];
+    setup(&f);
+    f.r.effect_within = (struct ej_duration){12, EJ_DUR_HOURS};
+    int64_t rcv = tu_instant("2026-03-04T10:00:00+05:00");
+    int64_t past_effect = tu_instant("2026-03-04T22:00:00+05:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    assert_false(ej_order_overdue(&f.r, &o, past_effect));
+    size_t n = ej_order_alerts(&f.r, &o, past_effect, a, 8);
+    size_t shadow_breaches = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(a[i].shadow == a[i].effect);
+        shadow_breaches += a[i].shadow && a[i].breach;
+    }
+    assert_int_equal(shadow_breaches, 1);
+    f.r.effect_mode = EJ_MODE_ENFORCE;
+    assert_true(ej_order_overdue(&f.r, &o, past_effect));
+    n = ej_order_alerts(&f.r, &o, past_effect, a, 8);
+    for (size_t i = 0; i < n; i++)
+        assert_false(a[i].shadow);
     ej_policy_free(f.p);
 }
 
@@ -58,8 +88,8 @@ static void saturday_evening(void **state)
     assert_int_equal(ej_order_dues(&o, rcv, &c, &e), EJ_OK);
     assert_string_equal(iso(c, b), "2026-11-29T21:30:00+05:00");
     assert_string_equal(iso(e, b), "2026-11-29T21:30:00+05:00");
-    assert_false(ej_order_overdue(&o, tu_instant("2026-11-29T21:29:59+05:00")));
-    assert_true(ej_order_overdue(&o, tu_instant("2026-11-29T21:30:00+05:00")));
+    assert_false(ej_order_overdue(&f.r, &o, tu_instant("2026-11-29T21:29:59+05:00")));
+    assert_true(ej_order_overdue(&f.r, &o, tu_instant("2026-11-29T21:30:00+05:00")));
 
     /* Alerts 6 h and 1 h before, then the breach, each once. */
     struct ej_order_alert a[8];
@@ -106,20 +136,20 @@ static void pause_and_resume(void **state)
     /* While clarifying, nothing alerts and the due keeps moving. */
     int64_t later = tu_instant("2026-03-21T20:00:00+05:00");
     assert_int_equal(ej_order_alerts(&f.r, &o, later, a, 8), 0);
-    assert_false(ej_order_overdue(&o, tu_instant("2026-03-21T10:30:00+05:00")));
+    assert_false(ej_order_overdue(&f.r, &o, tu_instant("2026-03-21T10:30:00+05:00")));
     /* The clarification comes 30 hours later: due moves by 30 hours. */
     assert_int_equal(ej_order_resume(&o, tu_instant("2026-03-21T18:00:00+05:00")),
                      EJ_OK);
     assert_int_equal(ej_order_dues(&o, later, &c, &e), EJ_OK);
     assert_string_equal(iso(c, b), "2026-03-22T16:00:00+05:00");
-    assert_false(ej_order_overdue(&o, tu_instant("2026-03-22T15:59:59+05:00")));
-    assert_true(ej_order_overdue(&o, tu_instant("2026-03-22T16:00:00+05:00")));
+    assert_false(ej_order_overdue(&f.r, &o, tu_instant("2026-03-22T15:59:59+05:00")));
+    assert_true(ej_order_overdue(&f.r, &o, tu_instant("2026-03-22T16:00:00+05:00")));
     /* Going back in time is refused. */
     assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-21T00:00:00+05:00")),
                      EJ_INVALID);
     assert_int_equal(ej_order_close(&o, tu_instant("2026-03-22T17:00:00+05:00")),
                      EJ_OK);
-    assert_false(ej_order_overdue(&o, tu_instant("2026-03-23T00:00:00+05:00")));
+    assert_false(ej_order_overdue(&f.r, &o, tu_instant("2026-03-23T00:00:00+05:00")));
     assert_int_equal(ej_order_close(&o, tu_instant("2026-03-22T18:00:00+05:00")),
                      EJ_INVALID);
     ej_policy_free(f.p);
@@ -165,8 +195,8 @@ static void overdue_on_either_clock(void **state)
     f.r.effect_within = (struct ej_duration){48, EJ_DUR_HOURS};
     int64_t rcv = tu_instant("2026-03-04T10:00:00+05:00");
     assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
-    assert_false(ej_order_overdue(&o, tu_instant("2026-03-05T09:59:59+05:00")));
-    assert_true(ej_order_overdue(&o, tu_instant("2026-03-05T10:00:00+05:00")));
+    assert_false(ej_order_overdue(&f.r, &o, tu_instant("2026-03-05T09:59:59+05:00")));
+    assert_true(ej_order_overdue(&f.r, &o, tu_instant("2026-03-05T10:00:00+05:00")));
     ej_policy_free(f.p);
 }
 
@@ -192,6 +222,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rules_from_packs),
+        cmocka_unit_test(shadow_effect_is_advisory),
         cmocka_unit_test(saturday_evening),
         cmocka_unit_test(pause_and_resume),
         cmocka_unit_test(close_while_clarifying),
