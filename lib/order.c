@@ -39,6 +39,10 @@ enum ej_err ej_order_rules_from(const struct ej_policy *p,
         ej_rule_param_duration(r.consider_rule, "consider_within",
                                &r.consider_within) != EJ_OK)
         return EJ_NOT_FOUND;
+    /* Optional; ereje's default (the pack's assumption) is to pause. */
+    const struct ej_value *pc = ej_rule_param(r.consider_rule,
+                                              "pause_on_clarification");
+    r.pause_on_clarification = !pc || pc->type != EJ_VAL_BOOL || pc->u.b;
     const struct ej_value *al = ej_rule_param(r.consider_rule,
                                               "alerts_before");
     for (size_t i = 0; al && i < al->u.list.n && i < EJ_ORDER_MAX_ALERTS; i++)
@@ -82,13 +86,24 @@ enum ej_err ej_order_open(const struct ej_order_rules *r, int64_t received_ms,
     return EJ_OK;
 }
 
-enum ej_err ej_order_pause(struct ej_order *o, int64_t at_ms)
+/* A pause of no length: the clock runs on, but at_ms becomes its last
+ * event, so that later changes cannot go back before it. */
+static enum ej_err touch(struct ej_clock *c, int64_t at_ms)
+{
+    enum ej_err rc = ej_clock_pause(c, at_ms);
+    return rc == EJ_OK ? ej_clock_resume(c, at_ms) : rc;
+}
+
+enum ej_err ej_order_pause(const struct ej_order_rules *r,
+                           struct ej_order *o, int64_t at_ms)
 {
     if (o->state != EJ_ORDER_OPEN)
         return EJ_INVALID;
     struct ej_order n = *o;
-    if (ej_clock_pause(&n.consider, at_ms) != EJ_OK ||
-        (n.has_effect && ej_clock_pause(&n.effect, at_ms) != EJ_OK))
+    enum ej_err (*f)(struct ej_clock *, int64_t) =
+        r->pause_on_clarification ? ej_clock_pause : touch;
+    if (f(&n.consider, at_ms) != EJ_OK ||
+        (n.has_effect && f(&n.effect, at_ms) != EJ_OK))
         return EJ_INVALID;
     n.state = EJ_ORDER_CLARIFYING;
     *o = n;
@@ -100,9 +115,13 @@ enum ej_err ej_order_resume(struct ej_order *o, int64_t at_ms)
     if (o->state != EJ_ORDER_CLARIFYING)
         return EJ_INVALID;
     struct ej_order n = *o;
-    enum ej_err rc = ej_clock_resume(&n.consider, at_ms);
+    /* The clocks were stopped at the pause, or ran on (a pack whose
+     * pause_on_clarification is false). */
+    enum ej_err (*f)(struct ej_clock *, int64_t) =
+        n.consider.paused ? ej_clock_resume : touch;
+    enum ej_err rc = f(&n.consider, at_ms);
     if (rc == EJ_OK && n.has_effect)
-        rc = ej_clock_resume(&n.effect, at_ms);
+        rc = f(&n.effect, at_ms);
     if (rc != EJ_OK)
         return rc;
     n.state = EJ_ORDER_OPEN;
@@ -163,7 +182,7 @@ size_t ej_order_alerts(const struct ej_order_rules *r, const struct ej_order *o,
 {
     int64_t dues[2];
     size_t n = 0;
-    if (o->state != EJ_ORDER_OPEN || cap == 0 ||
+    if (o->state == EJ_ORDER_CLOSED || o->consider.paused || cap == 0 ||
         ej_order_dues(o, now_ms, &dues[0], &dues[1]) != EJ_OK)
         return 0;
     /* Bits: clock c (0 consider, 1 effect) alert k -> c*16 + k; the

@@ -50,6 +50,7 @@ struct ej_order_rules {
     bool has_effect;
     struct ej_duration effect_within;
     enum ej_mode effect_mode;            /* shadow: advisory, see below */
+    bool pause_on_clarification;         /* the rule's; true when unset */
     struct ej_duration alerts[EJ_ORDER_MAX_ALERTS];
     size_t n_alerts;
 };
@@ -83,10 +84,12 @@ EJ_EXTERN enum ej_err ej_order_open(const struct ej_order_rules *r,
                                     const struct ej_calendar *cal,
                                     struct ej_order *out);
 
-/* The platform asked for a clarification at at_ms: both clocks stop.
- * EJ_INVALID unless open. */
-EJ_EXTERN enum ej_err ej_order_pause(struct ej_order *o, int64_t at_ms);
-/* The clarification arrived: both clocks run again, their due instants
+/* The platform asked for a clarification at at_ms: both clocks stop, or,
+ * when r->pause_on_clarification is false, the order awaits it with its
+ * clocks running. EJ_INVALID unless open. */
+EJ_EXTERN enum ej_err ej_order_pause(const struct ej_order_rules *r,
+                                     struct ej_order *o, int64_t at_ms);
+/* The clarification arrived: stopped clocks run again, their due instants
  * moved by the time stopped. EJ_INVALID unless clarifying. */
 EJ_EXTERN enum ej_err ej_order_resume(struct ej_order *o, int64_t at_ms);
 /* Close with an action and evidence (both required, checked by the
@@ -116,8 +119,8 @@ struct ej_order_alert {
 };
 
 /* The alerts and breaches that have fallen due by now_ms and are not in
- * o->emitted, oldest first (at most cap). Clarifying orders raise none
- * (their clocks are stopped). */
+ * o->emitted, oldest first (at most cap). Stopped clocks (an order
+ * awaiting a clarification) raise none. */
 EJ_EXTERN size_t ej_order_alerts(const struct ej_order_rules *r,
                                  const struct ej_order *o, int64_t now_ms,
                                  struct ej_order_alert *out, size_t cap);

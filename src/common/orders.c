@@ -332,7 +332,7 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
     const char *type;
     switch (op) {
     case ORDER_PAUSE:
-        rc = ej_order_pause(&out->order, at_ms);
+        rc = ej_order_pause(&rules, &out->order, at_ms);
         type = "order.clarification_asked";
         break;
     case ORDER_RESUME:

@@ -129,9 +129,9 @@ static void pause_and_resume(void **state)
     int64_t rcv = tu_instant("2026-03-20T10:00:00+05:00");
     assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
     assert_int_equal(ej_order_resume(&o, rcv), EJ_INVALID);
-    assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-20T12:00:00+05:00")),
+    assert_int_equal(ej_order_pause(&f.r, &o, tu_instant("2026-03-20T12:00:00+05:00")),
                      EJ_OK);
-    assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-20T13:00:00+05:00")),
+    assert_int_equal(ej_order_pause(&f.r, &o, tu_instant("2026-03-20T13:00:00+05:00")),
                      EJ_INVALID);
     /* While clarifying, nothing alerts and the due keeps moving. */
     int64_t later = tu_instant("2026-03-21T20:00:00+05:00");
@@ -145,13 +145,48 @@ static void pause_and_resume(void **state)
     assert_false(ej_order_overdue(&f.r, &o, tu_instant("2026-03-22T15:59:59+05:00")));
     assert_true(ej_order_overdue(&f.r, &o, tu_instant("2026-03-22T16:00:00+05:00")));
     /* Going back in time is refused. */
-    assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-21T00:00:00+05:00")),
+    assert_int_equal(ej_order_pause(&f.r, &o, tu_instant("2026-03-21T00:00:00+05:00")),
                      EJ_INVALID);
     assert_int_equal(ej_order_close(&o, tu_instant("2026-03-22T17:00:00+05:00")),
                      EJ_OK);
     assert_false(ej_order_overdue(&f.r, &o, tu_instant("2026-03-23T00:00:00+05:00")));
     assert_int_equal(ej_order_close(&o, tu_instant("2026-03-22T18:00:00+05:00")),
                      EJ_INVALID);
+    ej_policy_free(f.p);
+}
+
+/* A pack that does not stop the clocks for a clarification: the order
+ * awaits it, its deadlines stay where they were and alerts still come. */
+static void clarification_without_pause(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    struct ej_order_alert a[8];
+    int64_t c, e;
+    char b[EJ_INSTANT_TEXT_MAX];
+    setup(&f);
+    assert_true(f.r.pause_on_clarification);
+    f.r.pause_on_clarification = false;
+    int64_t rcv = tu_instant("2026-03-20T10:00:00+05:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    assert_int_equal(ej_order_pause(&f.r, &o,
+                                    tu_instant("2026-03-20T12:00:00+05:00")),
+                     EJ_OK);
+    assert_int_equal(o.state, EJ_ORDER_CLARIFYING);
+    int64_t late = tu_instant("2026-03-21T10:00:00+05:00");
+    assert_int_equal(ej_order_dues(&o, late, &c, &e), EJ_OK);
+    assert_string_equal(iso(c, b), "2026-03-21T10:00:00+05:00");
+    assert_true(ej_order_overdue(&f.r, &o, late));
+    assert_true(ej_order_alerts(&f.r, &o, late, a, 8) > 0);
+    /* Still no going back before the request for clarification. */
+    assert_int_equal(ej_order_resume(&o, tu_instant("2026-03-20T11:00:00+05:00")),
+                     EJ_INVALID);
+    assert_int_equal(ej_order_resume(&o, tu_instant("2026-03-20T15:00:00+05:00")),
+                     EJ_OK);
+    assert_int_equal(ej_order_dues(&o, late, &c, &e), EJ_OK);
+    assert_string_equal(iso(c, b), "2026-03-21T10:00:00+05:00");
+    assert_int_equal(o.consider.paused_ms, 0);
     ej_policy_free(f.p);
 }
 
@@ -164,7 +199,7 @@ static void close_while_clarifying(void **state)
     setup(&f);
     int64_t rcv = tu_instant("2026-03-04T10:00:00+05:00");
     assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
-    assert_int_equal(ej_order_pause(&o, tu_instant("2026-03-04T12:00:00+05:00")),
+    assert_int_equal(ej_order_pause(&f.r, &o, tu_instant("2026-03-04T12:00:00+05:00")),
                      EJ_OK);
     /* Not before the pause. */
     assert_int_equal(ej_order_close(&o, tu_instant("2026-03-04T11:00:00+05:00")),
@@ -225,6 +260,7 @@ int main(void)
         cmocka_unit_test(shadow_effect_is_advisory),
         cmocka_unit_test(saturday_evening),
         cmocka_unit_test(pause_and_resume),
+        cmocka_unit_test(clarification_without_pause),
         cmocka_unit_test(close_while_clarifying),
         cmocka_unit_test(overdue_on_either_clock),
         cmocka_unit_test(across_zone_change),
