@@ -19,5 +19,6 @@
 #include "ereje/registration.h"
 #include "ereje/anon.h"
 #include "ereje/order.h"
+#include "ereje/fingerprint.h"
 
 #endif
