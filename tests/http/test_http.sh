@@ -8,67 +8,12 @@ set -u
 E=$1
 SRC=$2
 T=$(mktemp -d)
-SERVERS=""
-pass=0 fail=0
-
-cleanup() {
-    for p in $SERVERS; do
-        kill -TERM "$p" 2>/dev/null
-    done
-    for p in $SERVERS; do
-        wait "$p" 2>/dev/null
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ok() { pass=$((pass + 1)); }
-bad() {
-    echo "FAIL $*"
-    fail=$((fail + 1))
-}
-
-# run NAME WANT_STATUS CMD...: runs CMD, stdout in $T/out, stderr in $T/err.
-run() {
-    name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        bad "$name: exit $got, want $want"
-        sed 's/^/  stderr: /' "$T/err" | head -5
-        return 1
-    fi
-    ok
-}
-# has NAME FILE TEXT: $T/FILE contains the fixed string TEXT.
-has() {
-    if grep -qF -- "$3" "$T/$2"; then
-        ok
-    else
-        bad "$1: $2 lacks: $3"
-        head -c 600 "$T/$2" | sed 's/^/  /'
-        echo
-    fi
-}
-# lacks NAME FILE TEXT: $T/FILE does not contain TEXT.
-lacks() {
-    if grep -qF -- "$3" "$T/$2"; then
-        bad "$1: $2 has: $3"
-        grep -F -- "$3" "$T/$2" | head -3 | cut -c1-300 | sed 's/^/  /'
-    else
-        ok
-    fi
-}
-# eq NAME GOT WANT
-eq() {
-    if [ "$2" = "$3" ]; then
-        ok
-    else
-        bad "$1: got '$2', want '$3'"
-    fi
-}
+SUITE=http
+# shellcheck source=tests/http/lib.sh
+. "$(dirname "$0")/lib.sh"
+# (start, call and err below are this suite's own: start takes global
+# options, call takes a whole Authorization value or @FILE bodies and
+# records acknowledged events, err posts a registration check.)
 
 # start NAME DB GLOBAL_OPTS [SERVE_OPTS...]: starts a server on a free port
 # of 127.0.0.1 and waits for its first line; sets PORT and SPID.
@@ -95,23 +40,6 @@ start() {
         return 1
     fi
     ok
-}
-# forget PID: the process has ended; the cleanup need not stop it.
-forget() {
-    rest=
-    for p in $SERVERS; do
-        [ "$p" = "$1" ] || rest="$rest $p"
-    done
-    SERVERS=$rest
-}
-# stop NAME PID: SIGTERM, then the exit status must be 0.
-stop() {
-    kill -TERM "$2"
-    wait "$2"
-    st=$?
-    forget "$2"
-    eq "$1: exit status after SIGTERM" "$st" 0
-    has "$1: stderr" "$1.err" "ereje: SIGTERM: stopping"
 }
 
 ACKED=$T/acked # "id seq" of every 200 reply with an event, in order
@@ -568,5 +496,5 @@ run no-db 2 "$E" serve --listen 127.0.0.1:0 && has no-db err "--db"
 run max-body-small 2 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --max-body 10
 run threads-zero 2 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --threads 0
 
-echo "http: $pass passed, $fail failed"
+summary
 [ "$fail" -eq 0 ]
