@@ -64,12 +64,13 @@ eq() {
     fi
 }
 
-# start NAME DB: starts a server on a free port of 127.0.0.1 and waits for
-# its first line; sets PORT and SPID.
+# start NAME DB [SERVE_OPTS...]: starts a server on a free port of
+# 127.0.0.1 and waits for its first line; sets PORT and SPID.
 start() {
     sname=$1 sdb=$2
+    shift 2
     "$E" --policy-dir "$SRC/policies" serve --db "$sdb" \
-        --listen 127.0.0.1:0 >"$T/$sname.out" 2>"$T/$sname.err" &
+        --listen 127.0.0.1:0 "$@" >"$T/$sname.out" 2>"$T/$sname.err" &
     SPID=$!
     SERVERS="$SERVERS $SPID"
     PORT=

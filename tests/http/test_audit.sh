@@ -8,63 +8,13 @@ set -u
 E=$1
 SRC=$2
 T=$(mktemp -d)
-SERVERS=""
-pass=0 fail=0
-
-# shellcheck disable=SC2317
-cleanup() {
-    for p in $SERVERS; do
-        kill -TERM "$p" 2>/dev/null
-    done
-    for p in $SERVERS; do
-        wait "$p" 2>/dev/null
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ok() { pass=$((pass + 1)); }
-bad() {
-    echo "FAIL $*"
-    fail=$((fail + 1))
-}
+SUITE=audit
+# shellcheck source=tests/http/lib.sh
+. "$(dirname "$0")/lib.sh"
 finish() {
-    echo "audit: $pass passed, $fail failed"
+    summary
     [ "$fail" -eq 0 ]
     exit
-}
-
-# run NAME WANT_STATUS CMD...: runs CMD, stdout in $T/out, stderr in $T/err.
-run() {
-    name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        bad "$name: exit $got, want $want"
-        sed 's/^/  stdout: /' "$T/out" | head -3
-        sed 's/^/  stderr: /' "$T/err" | head -3
-        return 1
-    fi
-    ok
-}
-# has NAME FILE TEXT: $T/FILE contains the fixed string TEXT.
-has() {
-    if grep -qF -- "$3" "$T/$2"; then
-        ok
-    else
-        bad "$1: $2 lacks: $3"
-        head -c 400 "$T/$2" | sed 's/^/  /'
-    fi
-}
-# eq NAME GOT WANT
-eq() {
-    if [ "$2" = "$3" ]; then
-        ok
-    else
-        bad "$1: got '$2', want '$3'"
-    fi
 }
 
 DB=$T/log.db

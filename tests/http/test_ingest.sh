@@ -12,29 +12,11 @@ set -u
 E=$1
 SRC=$2
 T=$(mktemp -d)
-PIDS="" # every process started in the background and not yet reaped
-pass=0 fail=0
-
-# shellcheck disable=SC2317
-cleanup() {
-    for p in $PIDS; do
-        kill -TERM "$p" 2>/dev/null
-    done
-    for p in $PIDS; do
-        wait "$p" 2>/dev/null
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-ok() { pass=$((pass + 1)); }
-bad() {
-    echo "FAIL $*"
-    fail=$((fail + 1))
-}
+SUITE=ingest
+# shellcheck source=tests/http/lib.sh
+. "$(dirname "$0")/lib.sh"
 finish() {
-    echo "ingest: $pass passed, $fail failed"
+    summary
     [ "$fail" -eq 0 ]
     exit
 }
@@ -43,30 +25,6 @@ finish() {
 # start it with & -- $! would be the subshell, not the process).
 ej() { "$E" --policy-dir "$SRC/policies" "$@"; }
 
-# run NAME WANT_STATUS CMD...: runs CMD, stdout in $T/out, stderr in $T/err.
-run() {
-    name=$1 want=$2
-    shift 2
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        bad "$name: exit $got, want $want"
-        sed 's/^/  stdout: /' "$T/out" | head -3 | cut -c1-300
-        sed 's/^/  stderr: /' "$T/err" | head -5 | cut -c1-300
-        return 1
-    fi
-    ok
-}
-# has NAME FILE TEXT: $T/FILE contains the fixed string TEXT.
-has() {
-    if grep -qF -- "$3" "$T/$2"; then
-        ok
-    else
-        bad "$1: $2 lacks: $3"
-        head -c 600 "$T/$2" | sed 's/^/  /'
-        echo
-    fi
-}
 # hasre NAME FILE ERE: a line of $T/FILE matches the extended regex ERE.
 hasre() {
     if grep -qE -- "$3" "$T/$2"; then
@@ -75,23 +33,6 @@ hasre() {
         bad "$1: $2 matches no: $3"
         head -c 600 "$T/$2" | sed 's/^/  /'
         echo
-    fi
-}
-# lacks NAME FILE TEXT: $T/FILE does not contain TEXT.
-lacks() {
-    if grep -qF -- "$3" "$T/$2"; then
-        bad "$1: $2 has: $3"
-        grep -F -- "$3" "$T/$2" | head -3 | cut -c1-300 | sed 's/^/  /'
-    else
-        ok
-    fi
-}
-# eq NAME GOT WANT
-eq() {
-    if [ "$2" = "$3" ]; then
-        ok
-    else
-        bad "$1: got '$2', want '$3'"
     fi
 }
 # ne NAME GOT NOT_WANT
@@ -123,14 +64,6 @@ verify() {
 # TEXT (bytes, not rows: what a copy of the files would give away).
 raw_count() {
     cat "$1" "$1-wal" 2>/dev/null | grep -a -c -F -- "$2"
-}
-# forget PID: the process has ended; the cleanup need not stop it.
-forget() {
-    rest=
-    for p in $PIDS; do
-        [ "$p" = "$1" ] || rest="$rest $p"
-    done
-    PIDS=$rest
 }
 
 IIN1=900101300186
@@ -406,7 +339,7 @@ chmod 644 "$K644"
 # The service refuses it too (exit 2, before listening).
 "$E" --policy-dir "$SRC/policies" serve --db "$T/loose.db" --listen 127.0.0.1:0 --key-file "$K644" >"$T/loose.out" 2>"$T/loose.err" &
 LPID=$!
-PIDS="$PIDS $LPID"
+SERVERS="$SERVERS $LPID"
 tries=0
 while [ "$tries" -lt 100 ] && kill -0 "$LPID" 2>/dev/null; do
     sleep 0.1
@@ -440,7 +373,7 @@ eq "bulk file: lines" "$(lines bulk.jsonl)" 200000
 BULKQ="SELECT count(*) FROM events WHERE substr(id, 1, 5) = 'bulk-' AND type = 'account.followers'"
 "$E" --policy-dir "$SRC/policies" ingest --db "$DB4" --batch 1000 "$T/bulk.jsonl" >"$T/bulk1.out" 2>"$T/bulk1.err" &
 BPID=$!
-PIDS="$PIDS $BPID"
+SERVERS="$SERVERS $BPID"
 tries=0
 nb=0
 while [ "$tries" -lt 1200 ]; do
@@ -589,32 +522,8 @@ for k in "$PLAT" "$AUDITOR" "$MODERATOR" "$ADMIN"; do
     esac
 done
 
-# start NAME DB [SERVE_OPTS...]: starts a server on a free port of
-# 127.0.0.1 and waits for its first line; sets PORT and SPID.
-start() {
-    sname=$1 sdb=$2
-    shift 2
-    "$E" --policy-dir "$SRC/policies" serve --db "$sdb" --listen 127.0.0.1:0 "$@" \
-        >"$T/$sname.out" 2>"$T/$sname.err" &
-    SPID=$!
-    PIDS="$PIDS $SPID"
-    PORT=
-    tries=0
-    while [ "$tries" -lt 100 ]; do
-        PORT=$(sed -n 's|^ereje: listening on http://127\.0\.0\.1:\([0-9][0-9]*\) (.*|\1|p' "$T/$sname.out" 2>/dev/null)
-        [ -n "$PORT" ] && break
-        kill -0 "$SPID" 2>/dev/null || break
-        sleep 0.1
-        tries=$((tries + 1))
-    done
-    if [ -z "$PORT" ]; then
-        bad "$sname: server did not print its port"
-        sed 's/^/  /' "$T/$sname.out" "$T/$sname.err" | head -5
-        return 1
-    fi
-    ok
-}
-# stop NAME PID: SIGTERM, then the exit status must be 0.
+# stop NAME PID: SIGTERM, then the exit status must be 0 (this suite's
+# own: it does not check the server's stderr).
 stop() {
     kill -TERM "$2"
     wait "$2"
