@@ -19,25 +19,10 @@
 
 #include "demo.h"
 #include "ereje/ereje.h"
+#include "bench.h"
 #include "ereje/store.h"
 #include "ingest.h"
 
-static json_t *results;
-static volatile uint64_t sink;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void report(const char *name, double value, const char *unit)
-{
-    printf("bench: %s %.6g %s\n", name, value, unit);
-    json_array_append_new(results, json_pack("{s:s,s:f,s:s}", "name", name,
-                                             "value", value, "unit", unit));
-}
 
 static char *read_all(const char *path, size_t *len)
 {

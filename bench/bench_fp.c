@@ -10,23 +10,8 @@
 #include <time.h>
 
 #include "ereje/ereje.h"
+#include "bench.h"
 
-static json_t *results;
-static volatile uint64_t sink;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void report(const char *name, double value, const char *unit)
-{
-    printf("bench: %s %.6g %s\n", name, value, unit);
-    json_array_append_new(results, json_pack("{s:s,s:f,s:s}", "name", name,
-                                             "value", value, "unit", unit));
-}
 
 static uint64_t rng = 88172645463325252u;
 static uint64_t next(void)

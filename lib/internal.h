@@ -23,6 +23,10 @@ void ej__free(void *p);
 /* Copy of the first n bytes of s plus a NUL; caller frees with ej__free. */
 char *ej__strndup(const char *s, size_t n);
 
+/* Decode one UTF-8 sequence at s[0..n) (n >= 1): its length with *cp
+ * set, or 0 when the bytes are not valid UTF-8 (utf8.c). */
+size_t ej__utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
 /* ASCII-only helpers: the core never consults the C locale. */
 static inline bool ej__is_digit(int c) { return c >= '0' && c <= '9'; }
 static inline bool ej__is_alpha(int c)

@@ -16,6 +16,50 @@ static const char *const doc_types[] = {"diploma", "certificate", "license",
 static const char *const practices[] = {
     "astrology", "tarot", "numerology", "magic_spells", "fortune_telling",
     "psychic", "esoteric_healing", "other", NULL};
+static const char *const edu_fields[] = {
+    "medicine", "psychology", "nutrition", "fitness", "finance", "law",
+    "it", "languages", "school", "parenting", "beauty", "other", NULL};
+/* "have>want": a qualification in `have` also covers content in `want`. */
+static const char *const field_pairs[] = {
+    "medicine>psychology", "medicine>nutrition", "medicine>fitness",
+    "medicine>finance", "medicine>law", "medicine>it", "medicine>languages",
+    "medicine>school", "medicine>parenting", "medicine>beauty",
+    "medicine>other", "psychology>medicine", "psychology>nutrition",
+    "psychology>fitness", "psychology>finance", "psychology>law",
+    "psychology>it", "psychology>languages", "psychology>school",
+    "psychology>parenting", "psychology>beauty", "psychology>other",
+    "nutrition>medicine", "nutrition>psychology", "nutrition>fitness",
+    "nutrition>finance", "nutrition>law", "nutrition>it",
+    "nutrition>languages", "nutrition>school", "nutrition>parenting",
+    "nutrition>beauty", "nutrition>other", "fitness>medicine",
+    "fitness>psychology", "fitness>nutrition", "fitness>finance",
+    "fitness>law", "fitness>it", "fitness>languages", "fitness>school",
+    "fitness>parenting", "fitness>beauty", "fitness>other",
+    "finance>medicine", "finance>psychology", "finance>nutrition",
+    "finance>fitness", "finance>law", "finance>it", "finance>languages",
+    "finance>school", "finance>parenting", "finance>beauty", "finance>other",
+    "law>medicine", "law>psychology", "law>nutrition", "law>fitness",
+    "law>finance", "law>it", "law>languages", "law>school", "law>parenting",
+    "law>beauty", "law>other", "it>medicine", "it>psychology",
+    "it>nutrition", "it>fitness", "it>finance", "it>law", "it>languages",
+    "it>school", "it>parenting", "it>beauty", "it>other",
+    "languages>medicine", "languages>psychology", "languages>nutrition",
+    "languages>fitness", "languages>finance", "languages>law",
+    "languages>it", "languages>school", "languages>parenting",
+    "languages>beauty", "languages>other", "school>medicine",
+    "school>psychology", "school>nutrition", "school>fitness",
+    "school>finance", "school>law", "school>it", "school>languages",
+    "school>parenting", "school>beauty", "school>other",
+    "parenting>medicine", "parenting>psychology", "parenting>nutrition",
+    "parenting>fitness", "parenting>finance", "parenting>law",
+    "parenting>it", "parenting>languages", "parenting>school",
+    "parenting>beauty", "parenting>other", "beauty>medicine",
+    "beauty>psychology", "beauty>nutrition", "beauty>fitness",
+    "beauty>finance", "beauty>law", "beauty>it", "beauty>languages",
+    "beauty>school", "beauty>parenting", "beauty>other", "other>medicine",
+    "other>psychology", "other>nutrition", "other>fitness", "other>finance",
+    "other>law", "other>it", "other>languages", "other>school",
+    "other>parenting", "other>beauty", NULL};
 static const char *const ack_modes[] = {"automatic", NULL};
 static const char *const measures[] = {"monthly_average_daily", NULL};
 static const char *const positions[] = {"start", NULL};
@@ -98,6 +142,10 @@ static const struct ej_param_spec educational_qualification[] = {
       "notice shown with the content, {qualification} is replaced"),
     PE("missing_action", missing_actions,
        "decision when the author has no matching valid qualification"),
+    PL("fields", EJ_VAL_ENUM, false, 1, 12, edu_fields,
+       "educational fields the duty covers (absent: all)"),
+    PL("field_coverage", EJ_VAL_ENUM, false, 0, 132, field_pairs,
+       "have>want: a qualification in have also covers content in want"),
 };
 
 static const struct ej_param_spec occult_disclaimer[] = {

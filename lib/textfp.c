@@ -19,29 +19,6 @@
 
 #include "ereje/fingerprint.h"
 
-/* Decode one UTF-8 sequence at s[0..n): its length, or 0 if invalid. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
-    if (len == 0 || s[0] > 0xF4 || len > n)
-        return 0;
-    uint32_t c = s[0] & (0x7F >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 static bool dropped(uint32_t c)
 {
     return c < 0x30 || (c > 0x39 && c < 0x41) || (c > 0x5A && c < 0x61) ||
@@ -117,7 +94,7 @@ enum ej_err ej_textfp(const char *text, size_t len, uint64_t *out)
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t c;
-        size_t k = utf8_next(s + i, len - i, &c);
+        size_t k = ej__utf8_next(s + i, len - i, &c);
         if (k == 0)
             return EJ_INVALID;
         i += k;

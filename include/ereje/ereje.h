@@ -20,5 +20,6 @@
 #include "ereje/anon.h"
 #include "ereje/order.h"
 #include "ereje/fingerprint.h"
+#include "ereje/content.h"
 
 #endif

@@ -47,7 +47,9 @@ extern "C" {
     X(RULE_NOT_FOUND, 32, "no such rule in the loaded packs")                \
     X(PARAM_NOT_FOUND, 33, "rule has no such parameter")                     \
     X(PARAM_TYPE, 34, "parameter has another type")                          \
-    X(OVERFLOW, 35, "arithmetic overflow")
+    X(OVERFLOW, 35, "arithmetic overflow")                                   \
+    X(UTF8, 40, "text is not valid UTF-8")                                   \
+    X(MODEL_INVALID, 41, "content model file is invalid")
 
 enum ej_err {
 #define EJ_ERR_ENUM(name, num, text) EJ_##name = num,

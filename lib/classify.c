@@ -1,0 +1,616 @@
+/* classify.c: the content classifier: hashed features, the model file,
+ * and the linear heads (occult, educational, practice, field).
+ *
+ * Features of a text (each a bucket of a hashed space, binary, the vector
+ * L2-normalized), all taken from the Cyrillic skeleton view so that
+ * Kazakh Latin, transliterated Russian and Cyrillic spellings share them:
+ *   - words (digits by their length only), and pairs of adjacent words;
+ *   - character 3- and 4-grams of each word with its boundaries, which
+ *     carry Kazakh and Russian endings and unseen inflections;
+ *   - each phrase of the lexicon found, its class, and its class with its
+ *     practice or field.
+ * The occult and educational heads use them all; the practice and field
+ * heads only words, pairs and phrases (a fifth of the features, and what
+ * names a practice or a field).
+ * The weights are trained by ereje-train with liblinear (logistic
+ * regression) and written to the model file; inference here is a sparse
+ * dot product, so the core needs no liblinear and no file access.
+ *
+ * Model file (text, one record a line):
+ *   ereje-content-model 1
+ *   id TEXT                  provenance of the weights (free text)
+ *   buckets N                a power of two, 2^10..2^22
+ *   sub_buckets N            the same for the practice and field heads
+ *                            (their features are bucket mod N)
+ *   threshold X              score at or above which a label is given
+ *   phrases N                then N lexicon lines (see phrase.c)
+ *   head NAME K              NAME occult|educational (K=1), practice
+ *                            (K=8), field (K=12), in the enum order
+ *   bias B1..BK
+ *   BUCKET W1..WK            non-zero rows only
+ *   end
+ */
+#include "content_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define FEAT_MAX 8192u
+
+enum { HEAD_OCCULT, HEAD_EDU, HEAD_PRACTICE, HEAD_FIELD, HEAD_COUNT };
+static const char *const head_names[HEAD_COUNT] = {"occult", "educational",
+                                                   "practice", "field"};
+static const uint32_t head_k[HEAD_COUNT] = {1, 1, EJ_PRACTICE_COUNT,
+                                            EJ_FIELD_COUNT};
+
+struct ej_classifier {
+    struct ej_phrases *phrases;
+    struct ej_langid *langid;
+    uint32_t buckets; /* power of two */
+    uint32_t sub_buckets; /* the sub-label heads' space: features folded
+                             into it, so their weights stay in cache */
+    float threshold;
+    float *w[HEAD_COUNT]; /* buckets * k, row-major */
+    float *wbin;          /* the two binary heads interleaved */
+    float bias[HEAD_COUNT][EJ_FIELD_COUNT];
+    bool trained;
+    char *id;
+};
+
+struct ej_content_scratch {
+    struct ej_norm *norm;
+    struct ej_phrase_scratch *ps;
+    uint32_t feat[FEAT_MAX];
+    uint32_t nfeat, nword;
+};
+
+static const char *const practice_names[EJ_PRACTICE_COUNT] = {
+    "astrology", "tarot", "numerology", "magic_spells", "fortune_telling",
+    "psychic", "esoteric_healing", "other"};
+static const char *const field_names[EJ_FIELD_COUNT] = {
+    "medicine", "psychology", "nutrition", "fitness", "finance", "law",
+    "it", "languages", "school", "parenting", "beauty", "other"};
+
+static bool parse_name(const char *const *names, size_t n, const char *s,
+                       size_t len, size_t *out)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0) {
+            *out = i;
+            return true;
+        }
+    return false;
+}
+
+const char *ej_practice_name(enum ej_practice p)
+{
+    return (unsigned)p < EJ_PRACTICE_COUNT ? practice_names[p] : "other";
+}
+bool ej_practice_parse(const char *s, size_t len, enum ej_practice *out)
+{
+    size_t i;
+    if (!parse_name(practice_names, EJ_PRACTICE_COUNT, s, len, &i))
+        return false;
+    *out = (enum ej_practice)i;
+    return true;
+}
+const char *ej_field_name(enum ej_field f)
+{
+    return (unsigned)f < EJ_FIELD_COUNT ? field_names[f] : "other";
+}
+bool ej_field_parse(const char *s, size_t len, enum ej_field *out)
+{
+    size_t i;
+    if (!parse_name(field_names, EJ_FIELD_COUNT, s, len, &i))
+        return false;
+    *out = (enum ej_field)i;
+    return true;
+}
+
+/* ---- model file ------------------------------------------------------ */
+
+struct reader {
+    const char *s;
+    size_t len, pos, line;
+};
+
+/* Next line (without '\n'); false at the end. */
+static bool next_line(struct reader *r, const char **ls, size_t *ll)
+{
+    if (r->pos >= r->len)
+        return false;
+    *ls = r->s + r->pos;
+    const char *nl = memchr(*ls, '\n', r->len - r->pos);
+    *ll = nl ? (size_t)(nl - *ls) : r->len - r->pos;
+    r->pos += *ll + 1;
+    r->line++;
+    return true;
+}
+
+/* Copy a line into a NUL-terminated buffer for strto*. */
+static bool line_buf(const char *ls, size_t ll, char *buf, size_t cap)
+{
+    if (ll >= cap)
+        return false;
+    memcpy(buf, ls, ll);
+    buf[ll] = '\0';
+    return true;
+}
+
+static bool starts(const char *ls, size_t ll, const char *word)
+{
+    size_t k = strlen(word);
+    return ll >= k && memcmp(ls, word, k) == 0 && (ll == k || ls[k] == ' ');
+}
+
+/* Parse up to k floats after the first field of buf into out. */
+static bool parse_floats(char *p, float *out, uint32_t k)
+{
+    for (uint32_t i = 0; i < k; i++) {
+        char *end;
+        double d = strtod(p, &end);
+        if (end == p || !isfinite(d) || fabs(d) > 1e6)
+            return false;
+        out[i] = (float)d;
+        p = end;
+    }
+    while (*p == ' ')
+        p++;
+    return *p == '\0';
+}
+
+static enum ej_err classifier_alloc(struct ej_classifier **out)
+{
+    struct ej_classifier *c = ej__calloc(1, sizeof *c);
+    if (!c)
+        return EJ_NOMEM;
+    c->threshold = 0.5f;
+    c->buckets = 1u << 18;
+    c->sub_buckets = 1u << 15;
+    *out = c;
+    return EJ_OK;
+}
+
+/* The lexicon and language lists, with a temporary normalizer. */
+static enum ej_err build_text_parts(struct ej_classifier *c, const char *lex,
+                                    size_t lexlen, size_t *line)
+{
+    struct ej_norm *n = NULL;
+    enum ej_err rc = ej_norm_new(EJ_PHRASE_MAX_BYTES * 4, &n);
+    if (rc != EJ_OK)
+        return rc;
+    rc = ej__langid_new(n, &c->langid);
+    if (rc == EJ_OK)
+        rc = ej__phrases_new(lex, lexlen, n, &c->phrases, line);
+    ej_norm_free(n);
+    return rc;
+}
+
+enum ej_err ej_classifier_new_untrained(const char *phrases, size_t len,
+                                        struct ej_classifier **out,
+                                        size_t *line)
+{
+    struct ej_classifier *c;
+    enum ej_err rc = classifier_alloc(&c);
+    if (rc != EJ_OK)
+        return rc;
+    rc = build_text_parts(c, phrases, len, line);
+    c->id = ej__strndup("untrained", 9);
+    if (rc == EJ_OK && !c->id)
+        rc = EJ_NOMEM;
+    if (rc != EJ_OK) {
+        ej_classifier_free(c);
+        return rc;
+    }
+    *out = c;
+    return EJ_OK;
+}
+
+enum ej_err ej_classifier_new(const char *model, size_t len,
+                              struct ej_classifier **out, size_t *line)
+{
+    struct ej_classifier *c = NULL;
+    struct reader r = {model, len, 0, 0};
+    const char *ls;
+    size_t ll, sub_line = 0;
+    char buf[512];
+    enum ej_err rc;
+    bool seen[HEAD_COUNT] = {false};
+
+    if (len > EJ_MODEL_MAX_BYTES) {
+        if (line)
+            *line = 0;
+        return EJ_TOO_BIG;
+    }
+    if ((rc = classifier_alloc(&c)) != EJ_OK)
+        return rc;
+    rc = EJ_MODEL_INVALID;
+    if (!next_line(&r, &ls, &ll) ||
+        !(ll == 21 && memcmp(ls, "ereje-content-model 1", 21) == 0))
+        goto fail;
+    /* header */
+    uint32_t nphr = 0;
+    for (;;) {
+        if (!next_line(&r, &ls, &ll))
+            goto fail;
+        if (starts(ls, ll, "id") && ll > 3) {
+            ej__free(c->id);
+            c->id = ej__strndup(ls + 3, ll - 3);
+            if (!c->id) {
+                rc = EJ_NOMEM;
+                goto fail;
+            }
+        } else if (starts(ls, ll, "buckets")) {
+            if (!line_buf(ls, ll, buf, sizeof buf))
+                goto fail;
+            char *end;
+            unsigned long b = strtoul(buf + 8, &end, 10);
+            if (*end || b < (1u << 10) || b > (1u << 22) || (b & (b - 1)))
+                goto fail;
+            c->buckets = (uint32_t)b;
+        } else if (starts(ls, ll, "sub_buckets")) {
+            if (!line_buf(ls, ll, buf, sizeof buf))
+                goto fail;
+            char *end;
+            unsigned long b = strtoul(buf + 12, &end, 10);
+            if (*end || b < (1u << 10) || b > (1u << 22) || (b & (b - 1)))
+                goto fail;
+            c->sub_buckets = (uint32_t)b;
+        } else if (starts(ls, ll, "threshold")) {
+            if (!line_buf(ls, ll, buf, sizeof buf) ||
+                !parse_floats(buf + 10, &c->threshold, 1) ||
+                !(c->threshold > 0 && c->threshold < 1))
+                goto fail;
+        } else if (starts(ls, ll, "phrases")) {
+            if (!line_buf(ls, ll, buf, sizeof buf))
+                goto fail;
+            char *end;
+            unsigned long k = strtoul(buf + 8, &end, 10);
+            if (*end || k > EJ_PHRASES_MAX)
+                goto fail;
+            nphr = (uint32_t)k;
+            break;
+        } else {
+            goto fail;
+        }
+    }
+    /* the lexicon: the next nphr lines, parsed by phrase.c */
+    size_t lex_start = r.pos, lex_line = r.line;
+    for (uint32_t i = 0; i < nphr; i++)
+        if (!next_line(&r, &ls, &ll))
+            goto fail;
+    rc = build_text_parts(c, model + lex_start, r.pos - lex_start, &sub_line);
+    if (rc != EJ_OK) {
+        r.line = lex_line + sub_line;
+        goto fail;
+    }
+    rc = EJ_MODEL_INVALID;
+    /* heads */
+    while (next_line(&r, &ls, &ll)) {
+        if (ll == 0)
+            continue;
+        if (!starts(ls, ll, "head") || !line_buf(ls, ll, buf, sizeof buf))
+            goto fail;
+        char *name = buf + 5, *sp = strchr(name, ' ');
+        if (!sp)
+            goto fail;
+        *sp = '\0';
+        size_t h;
+        if (!parse_name(head_names, HEAD_COUNT, name, strlen(name), &h) ||
+            seen[h] || strtoul(sp + 1, NULL, 10) != head_k[h])
+            goto fail;
+        seen[h] = true;
+        uint32_t k = head_k[h];
+        uint32_t nb = h >= HEAD_PRACTICE ? c->sub_buckets : c->buckets;
+        c->w[h] = ej__calloc((size_t)nb * k, sizeof(float));
+        if (!c->w[h]) {
+            rc = EJ_NOMEM;
+            goto fail;
+        }
+        if (!next_line(&r, &ls, &ll) || !starts(ls, ll, "bias") ||
+            !line_buf(ls, ll, buf, sizeof buf) ||
+            !parse_floats(buf + 5, c->bias[h], k))
+            goto fail;
+        for (;;) {
+            if (!next_line(&r, &ls, &ll))
+                goto fail;
+            if (ll == 3 && memcmp(ls, "end", 3) == 0)
+                break;
+            if (!line_buf(ls, ll, buf, sizeof buf))
+                goto fail;
+            char *end;
+            unsigned long b = strtoul(buf, &end, 10);
+            if (end == buf || b >= nb ||
+                !parse_floats(end, c->w[h] + (size_t)b * k, k))
+                goto fail;
+        }
+    }
+    for (size_t h = 0; h < HEAD_COUNT; h++)
+        if (!seen[h])
+            goto fail;
+    c->wbin = ej__malloc((size_t)c->buckets * 2 * sizeof(float));
+    if (!c->wbin) {
+        rc = EJ_NOMEM;
+        goto fail;
+    }
+    for (uint32_t b = 0; b < c->buckets; b++) {
+        c->wbin[2 * b] = c->w[HEAD_OCCULT][b];
+        c->wbin[2 * b + 1] = c->w[HEAD_EDU][b];
+    }
+    ej__free(c->w[HEAD_OCCULT]);
+    ej__free(c->w[HEAD_EDU]);
+    c->w[HEAD_OCCULT] = c->w[HEAD_EDU] = NULL;
+    if (!c->id && !(c->id = ej__strndup("unnamed", 7))) {
+        rc = EJ_NOMEM;
+        goto fail;
+    }
+    c->trained = true;
+    *out = c;
+    return EJ_OK;
+fail:
+    if (line)
+        *line = r.line;
+    ej_classifier_free(c);
+    return rc;
+}
+
+void ej_classifier_free(struct ej_classifier *c)
+{
+    if (!c)
+        return;
+    ej__phrases_free(c->phrases);
+    ej__langid_free(c->langid);
+    for (size_t h = 0; h < HEAD_COUNT; h++)
+        ej__free(c->w[h]);
+    ej__free(c->wbin);
+    ej__free(c->id);
+    ej__free(c);
+}
+
+const char *ej_classifier_version(const struct ej_classifier *c)
+{
+    return c->id;
+}
+uint32_t ej_classifier_buckets(const struct ej_classifier *c)
+{
+    return c->buckets;
+}
+uint32_t ej_classifier_sub_buckets(const struct ej_classifier *c)
+{
+    return c->sub_buckets;
+}
+
+enum ej_err ej_content_scratch_new(const struct ej_classifier *c,
+                                   size_t max_bytes,
+                                   struct ej_content_scratch **out)
+{
+    struct ej_content_scratch *s = ej__calloc(1, sizeof *s);
+    enum ej_err rc;
+    if (!s)
+        return EJ_NOMEM;
+    if ((rc = ej_norm_new(max_bytes, &s->norm)) != EJ_OK ||
+        (rc = ej__phrase_scratch_new(c->phrases, &s->ps)) != EJ_OK) {
+        ej_content_scratch_free(s);
+        return rc;
+    }
+    *out = s;
+    return EJ_OK;
+}
+
+void ej_content_scratch_free(struct ej_content_scratch *s)
+{
+    if (!s)
+        return;
+    ej_norm_free(s->norm);
+    ej__phrase_scratch_free(s->ps);
+    ej__free(s);
+}
+
+/* ---- features -------------------------------------------------------- */
+
+/* Features are counted, not deduplicated: a bucket seen twice weighs
+ * twice. The vector is scaled by 1/sqrt(n) for n occurrences, which the
+ * trainer reproduces exactly. */
+static inline void feat_add(struct ej_content_scratch *s, uint32_t mask,
+                            uint32_t h)
+{
+    if (s->nfeat < FEAT_MAX)
+        s->feat[s->nfeat++] = h & mask;
+}
+
+static uint32_t mix32(uint32_t x)
+{
+    x *= 0x9E3779B1u;
+    x ^= x >> 15;
+    x *= 0x85EBCA77u;
+    x ^= x >> 13;
+    return x;
+}
+
+static uint32_t h1(char ns) { unsigned char b = (unsigned char)ns;
+    return ej__fnv(EJ_FNV_SEED, &b, 1); }
+
+/* Words, word pairs and phrases first (the first s->nword features:
+ * the sub-label heads use only these), then character n-grams. */
+static void features(struct ej_content_scratch *s, uint32_t buckets,
+                     const struct ej_norm_text *t, const struct ej_phrases *p,
+                     const uint32_t *ids, uint32_t nids)
+{
+    uint32_t mask = buckets - 1;
+    s->nfeat = 0;
+    uint32_t prev = 0;
+    for (uint32_t i = 0; i < t->ntokens; i++) {
+        const struct ej_token *tk = &t->tokens[i];
+        const unsigned char *w = t->cyr + tk->cyr_off;
+        uint32_t wl = tk->cyr_len;
+        uint32_t hw;
+        if (tk->flags & EJ_TOK_DIGITS) {
+            unsigned char len = (unsigned char)(wl > 9 ? 9 : wl);
+            hw = ej__fnv(h1('n'), &len, 1);
+        } else {
+            hw = ej__fnv(h1('w'), w, wl);
+        }
+        feat_add(s, mask, hw);
+        if (i > 0)
+            feat_add(s, mask, (prev * 31u) ^ hw ^ 0x9E3779B9u);
+        prev = hw;
+    }
+    for (uint32_t i = 0; i < nids; i++) {
+        const struct ej_phrase *ph = ej__phrase(p, ids[i]);
+        unsigned char cls = (unsigned char)ph->cls;
+        unsigned char sub = (unsigned char)(ph->sub + 1);
+        uint32_t id = ids[i];
+        feat_add(s, mask, ej__fnv(h1('P'), &cls, 1));
+        feat_add(s, mask, ej__fnv(ej__fnv(h1('S'), &cls, 1), &sub, 1));
+        feat_add(s, mask, ej__fnv(h1('Q'), (const unsigned char *)&id,
+                                  sizeof id));
+    }
+    s->nword = s->nfeat;
+    for (uint32_t i = 0; i < t->ntokens; i++) {
+        const struct ej_token *tk = &t->tokens[i];
+        if (tk->flags & (EJ_TOK_DIGITS | EJ_TOK_EMOJI))
+            continue;
+        /* " word " is w-1 .. w+wl: the views put a space either side.
+         * An n-gram is packed into 32 bits and mixed (3-grams never have
+         * a fourth byte, so the two kinds cannot collide before mixing). */
+        const unsigned char *g = t->cyr + tk->cyr_off - 1;
+        uint32_t gl = tk->cyr_len + 2;
+        uint32_t x = (uint32_t)g[0] << 8 | g[1];
+        for (uint32_t k = 2; k < gl; k++) {
+            uint32_t x4 = x << 8 | g[k];
+            feat_add(s, mask, mix32(x4 & 0xFFFFFFu));
+            if (k >= 3)
+                feat_add(s, mask, mix32(x4 ^ 0x5bd1e995u));
+            x = x4;
+        }
+    }
+}
+
+const uint32_t *ej_content_features(const struct ej_content_scratch *s,
+                                    uint32_t *nfeat, uint32_t *nword)
+{
+    *nfeat = s->nfeat;
+    *nword = s->nword;
+    return s->feat;
+}
+
+/* ---- inference ------------------------------------------------------- */
+
+/* Both binary heads in one pass over the features: their weights are
+ * interleaved (wbin[2b], wbin[2b+1]), one cache line a feature. */
+static void binary_scores(const struct ej_classifier *c,
+                          const struct ej_content_scratch *s, float out[2])
+{
+    float v = s->nfeat ? 1.0f / sqrtf((float)s->nfeat) : 0.0f;
+    float a = 0, b = 0;
+    if (c->wbin)
+        for (uint32_t i = 0; i < s->nfeat; i++) {
+            const float *row = c->wbin + (size_t)s->feat[i] * 2;
+            a += row[0];
+            b += row[1];
+        }
+    out[0] = a * v + c->bias[HEAD_OCCULT][0];
+    out[1] = b * v + c->bias[HEAD_EDU][0];
+}
+
+/* A sub-label head over the word and phrase features only. */
+static void head_scores(const struct ej_classifier *c, int h,
+                        const struct ej_content_scratch *s, float *out)
+{
+    enum { K = EJ_FIELD_COUNT }; /* the widest head */
+    uint32_t k = head_k[h];
+    float acc[K] = {0};
+    float v = s->nword ? 1.0f / sqrtf((float)s->nword) : 0.0f;
+    uint32_t smask = c->sub_buckets - 1;
+    if (c->w[h])
+        for (uint32_t i = 0; i < s->nword; i++) {
+            const float *row = c->w[h] + (size_t)(s->feat[i] & smask) * k;
+            for (uint32_t j = 0; j < k; j++)
+                acc[j] += row[j];
+        }
+    for (uint32_t j = 0; j < k; j++)
+        out[j] = acc[j] * v + c->bias[h][j];
+}
+
+static float sigmoid(float z) { return 1.0f / (1.0f + expf(-z)); }
+
+static uint32_t argmax(const float *v, uint32_t k)
+{
+    uint32_t b = 0;
+    for (uint32_t j = 1; j < k; j++)
+        if (v[j] > v[b])
+            b = j;
+    return b;
+}
+
+enum ej_err ej_phrase_scan(const struct ej_classifier *c,
+                           struct ej_content_scratch *s, const char *text,
+                           size_t len, uint32_t hits[EJ_PC_COUNT])
+{
+    struct ej_norm_text t;
+    const uint32_t *ids;
+    uint32_t n;
+    enum ej_err rc = ej_norm_run(s->norm, text, len, &t, NULL);
+    if (rc == EJ_OK)
+        rc = ej__phrases_scan(c->phrases, s->ps, &t, &ids, &n);
+    if (rc != EJ_OK)
+        return rc;
+    memset(hits, 0, EJ_PC_COUNT * sizeof *hits);
+    for (uint32_t i = 0; i < n; i++)
+        hits[ej__phrase(c->phrases, ids[i])->cls]++;
+    return EJ_OK;
+}
+
+enum ej_err ej_classify(const struct ej_classifier *c,
+                        struct ej_content_scratch *s, const char *text,
+                        size_t len, struct ej_classification *out,
+                        size_t *bad_at)
+{
+    struct ej_norm_text t;
+    const uint32_t *ids;
+    uint32_t nids;
+    struct ej_classification o;
+    enum ej_err rc = ej_norm_run(s->norm, text, len, &t, bad_at);
+    if (rc != EJ_OK)
+        return rc;
+    if ((rc = ej__phrases_scan(c->phrases, s->ps, &t, &ids, &nids)) != EJ_OK)
+        return rc;
+    memset(&o, 0, sizeof o);
+    ej__langid_run(c->langid, &t, &o.lang);
+    o.tokens = t.ntokens;
+    float pv[EJ_PRACTICE_COUNT] = {0}, fv[EJ_FIELD_COUNT] = {0};
+    for (uint32_t i = 0; i < nids; i++) {
+        const struct ej_phrase *ph = ej__phrase(c->phrases, ids[i]);
+        o.phrase_hits[ph->cls]++;
+        if (ph->cls == EJ_PC_OCCULT && ph->sub >= 0)
+            pv[ph->sub] += ph->weight;
+        else if (ph->cls == EJ_PC_EDUCATIONAL && ph->sub >= 0)
+            fv[ph->sub] += ph->weight;
+    }
+    o.has_disclaimer = o.phrase_hits[EJ_PC_DISCLAIMER] > 0;
+    features(s, c->buckets, &t, c->phrases, ids, nids);
+    float z[EJ_FIELD_COUNT];
+    binary_scores(c, s, z);
+    o.occult = c->trained ? sigmoid(z[0]) : 0.0f;
+    o.educational = c->trained ? sigmoid(z[1]) : 0.0f;
+    o.is_occult = c->trained && o.occult >= c->threshold;
+    o.is_educational = c->trained && o.educational >= c->threshold;
+    o.practice = EJ_PRACTICE_OTHER;
+    o.field = EJ_FIELD_OTHER;
+    /* The sub-label heads run only for a positive text; the phrase votes
+     * break near ties (a practice named outright beats a guess). */
+    if (o.is_occult) {
+        head_scores(c, HEAD_PRACTICE, s, z);
+        for (uint32_t j = 0; j < EJ_PRACTICE_COUNT; j++)
+            z[j] += 0.5f * pv[j];
+        o.practice = (enum ej_practice)argmax(z, EJ_PRACTICE_COUNT);
+    }
+    if (o.is_educational) {
+        head_scores(c, HEAD_FIELD, s, z);
+        for (uint32_t j = 0; j < EJ_FIELD_COUNT; j++)
+            z[j] += 0.5f * fv[j];
+        o.field = (enum ej_field)argmax(z, EJ_FIELD_COUNT);
+    }
+    *out = o;
+    return EJ_OK;
+}

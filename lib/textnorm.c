@@ -1,0 +1,565 @@
+/* textnorm.c: normalization of post text for matching; see content.h.
+ *
+ * Unicode work is utf8proc's: every code point outside the ranges that
+ * are folded here directly (ASCII, Kazakh Latin letters, Cyrillic) goes
+ * through utf8proc_decompose_char with compatibility decomposition, case
+ * folding and mark stripping, so fullwidth and "fancy" letters
+ * (𝓽𝓪𝓻𝓸), ligatures and accented letters fold as NFKC_Casefold would.
+ * The direct paths exist because they are the hot path (deps.md §3b: a
+ * per-code-point table runs 3x utf8proc's loop) and because no library
+ * has the rest: the Kazakh/Russian skeleton, look-alike letters in
+ * mixed-script words, and transliteration of Kazakh Latin (2021 and
+ * informal ASCII) and of Russian written in Latin letters.
+ *
+ * Decomposed and composed input give the same output: marks are dropped
+ * and the skeleton has no letter that needs one (й→и, ё→е).
+ */
+#include "internal.h"
+
+#include <utf8proc.h>
+
+#include "ereje/content.h"
+
+#define TOKEN_CPS_MAX 64u /* a longer run of letters is split */
+
+struct ej_norm {
+    size_t max_bytes, cap;
+    unsigned char *view, *cyr;
+    struct ej_token *tokens;
+    uint32_t tokcap;
+    /* the token being built, as folded code points */
+    uint32_t cp[TOKEN_CPS_MAX];
+    uint32_t ncp;
+    bool in_hashtag;
+};
+
+enum ej_err ej_norm_new(size_t max_bytes, struct ej_norm **out)
+{
+    if (max_bytes == 0 || max_bytes > EJ_CONTENT_TEXT_MAX)
+        return EJ_RANGE;
+    struct ej_norm *n = ej__calloc(1, sizeof *n);
+    if (!n)
+        return EJ_NOMEM;
+    n->max_bytes = max_bytes;
+    n->cap = 2 * max_bytes + 64;
+    n->view = ej__malloc(n->cap);
+    n->cyr = ej__malloc(n->cap);
+    size_t ntok = max_bytes / 2 + 2;
+    if (ntok > EJ_NORM_TOKENS_MAX)
+        ntok = EJ_NORM_TOKENS_MAX;
+    n->tokens = ej__malloc(ntok * sizeof *n->tokens);
+    n->tokcap = (uint32_t)ntok;
+    if (!n->view || !n->cyr || !n->tokens) {
+        ej_norm_free(n);
+        return EJ_NOMEM;
+    }
+    *out = n;
+    return EJ_OK;
+}
+
+void ej_norm_free(struct ej_norm *n)
+{
+    if (!n)
+        return;
+    ej__free(n->view);
+    ej__free(n->cyr);
+    ej__free(n->tokens);
+    ej__free(n);
+}
+
+/* ---- character classes ------------------------------------------------ */
+
+static bool is_cyr(uint32_t c) { return c >= 0x400 && c <= 0x4FF; }
+static bool is_latin(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || c == 0xE4 || c == 0xF6 || c == 0xFC ||
+           c == 0xF1 || c == 0xE7 || c == 0x11F || c == 0x15F ||
+           c == 0x16B || c == 0x131;
+}
+static bool is_emoji(uint32_t c)
+{
+    return (c >= 0x1F000 && c <= 0x1FAFF && !(c >= 0x1F3FB && c <= 0x1F3FF)) ||
+           (c >= 0x2600 && c <= 0x27BF) || (c >= 0x2B00 && c <= 0x2BFF) ||
+           (c >= 0x20A0 && c <= 0x20CF) || (c >= 0x2300 && c <= 0x23FF);
+}
+/* Dropped without breaking a word: marks, joiners, variation selectors,
+ * soft hyphen, apostrophes (translit soft sign, "don't"). */
+static bool is_silent(uint32_t c)
+{
+    return (c >= 0x300 && c <= 0x36F) || (c >= 0x483 && c <= 0x489) ||
+           c == 0x200D || c == 0x200C || (c >= 0xFE00 && c <= 0xFE0F) ||
+           c == 0xAD || c == '\'' || c == 0x2019 || c == 0x2BC ||
+           (c >= 0x1F3FB && c <= 0x1F3FF);
+}
+
+/* Lower case of the letters folded directly; 0 for other code points. */
+static uint32_t fold_direct(uint32_t c)
+{
+    if (c < 0x80) {
+        if (c >= 'A' && c <= 'Z')
+            return c + 0x20;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            return c;
+        return 0;
+    }
+    if (c >= 0x410 && c <= 0x42F)
+        return c + 0x20;
+    if (c >= 0x430 && c <= 0x44F)
+        return c;
+    if (c >= 0x400 && c <= 0x40F)
+        return c + 0x50;
+    if (c >= 0x450 && c <= 0x45F)
+        return c;
+    switch (c) {
+    case 0x4D8: case 0x4D9: return 0x4D9; /* ә */
+    case 0x492: case 0x493: return 0x493; /* ғ */
+    case 0x49A: case 0x49B: return 0x49B; /* қ */
+    case 0x4A2: case 0x4A3: return 0x4A3; /* ң */
+    case 0x4E8: case 0x4E9: return 0x4E9; /* ө */
+    case 0x4B0: case 0x4B1: return 0x4B1; /* ұ */
+    case 0x4AE: case 0x4AF: return 0x4AF; /* ү */
+    case 0x4BA: case 0x4BB: return 0x4BB; /* һ */
+    case 0xC4: case 0xE4: return 0xE4;    /* ä */
+    case 0xD6: case 0xF6: return 0xF6;    /* ö */
+    case 0xDC: case 0xFC: return 0xFC;    /* ü */
+    case 0xD1: case 0xF1: return 0xF1;    /* ñ */
+    case 0xC7: case 0xE7: return 0xE7;    /* ç */
+    case 0x11E: case 0x11F: return 0x11F; /* ğ */
+    case 0x15E: case 0x15F: return 0x15F; /* ş */
+    case 0x16A: case 0x16B: return 0x16B; /* ū */
+    case 0x130: return 'i';               /* İ */
+    case 0x131: return 0x131;             /* ı */
+    default: return 0;
+    }
+}
+
+/* Skeleton byte of a folded Cyrillic letter U+0400..U+04FF (generated
+ * from the mapping in content.h: ә→а, ғ→г, қ→к, ң→н, ө→о, ұ ү ў→у, һ→х,
+ * і ї й→и, ё э є→е, а..я → 0xE0..0xFF); 0 = dropped (ъ ь), 1 = not a
+ * letter of the skeleton. */
+static const unsigned char skel_table[256] = {
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0xE0, 0xE1, 0xE2, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE8, 0xEA, 0xEB, 0xEC, 0xED, 0xEE, 0xEF,
+    0xF0, 0xF1, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9, 0x00, 0xFB, 0x00, 0xE5, 0xFE, 0xFF,
+    0x01, 0xE5, 0x01, 0x01, 0xE5, 0x01, 0xE8, 0xE8, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xF3, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0xE3, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xEA, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0xED, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xF3,
+    0x01, 0xF3, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xF5, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xE0, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0xEE, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+    0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01,
+};
+
+static unsigned char skel_cyr(uint32_t c)
+{
+    return c >= 0x400 && c <= 0x4FF ? skel_table[c - 0x400] : 1;
+}
+
+/* Latin look-alikes of Cyrillic letters, both ways. */
+static uint32_t latin_to_cyr(uint32_t c)
+{
+    switch (c) {
+    case 'a': return 0x430; case 'b': return 0x432; case 'c': return 0x441;
+    case 'e': return 0x435; case 'h': return 0x43D; case 'k': return 0x43A;
+    case 'm': return 0x43C; case 'o': return 0x43E; case 'p': return 0x440;
+    case 't': return 0x442; case 'x': return 0x445; case 'y': return 0x443;
+    case 'i': return 0x456;
+    default: return c;
+    }
+}
+static uint32_t cyr_to_latin(uint32_t c)
+{
+    switch (c) {
+    case 0x430: return 'a'; case 0x432: return 'b'; case 0x441: return 'c';
+    case 0x435: return 'e'; case 0x43D: return 'h'; case 0x43A: return 'k';
+    case 0x43C: return 'm'; case 0x43E: return 'o'; case 0x440: return 'p';
+    case 0x442: return 't'; case 0x445: return 'x'; case 0x443: return 'y';
+    case 0x456: return 'i';
+    default: return c;
+    }
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+struct outbuf {
+    unsigned char *p;
+    size_t len, cap;
+    bool full;
+};
+
+static void put(struct outbuf *o, unsigned char b)
+{
+    if (o->len + 2 > o->cap) { /* keep room for the final space */
+        o->full = true;
+        return;
+    }
+    o->p[o->len++] = b;
+}
+
+static void put_hex(struct outbuf *o, uint32_t c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char tmp[8];
+    int k = 0;
+    do {
+        tmp[k++] = hex[c & 15];
+        c >>= 4;
+    } while (c && k < 8);
+    put(o, '~');
+    while (k > 0)
+        put(o, (unsigned char)tmp[--k]);
+}
+
+/* Transliterate an ASCII Latin word (Kazakh Latin already reduced to
+ * ASCII) to the Cyrillic skeleton. Longest rule first. */
+static void translit(struct outbuf *o, const unsigned char *w, size_t n)
+{
+    static const struct {
+        const char *from;
+        size_t len;
+        uint32_t to;
+    } multi[] = {
+        {"shch", 4, 0x449}, {"sch", 3, 0x449}, {"sh", 2, 0x448},
+        {"ch", 2, 0x447},   {"zh", 2, 0x436},  {"kh", 2, 0x445},
+        {"ts", 2, 0x446},   {"ya", 2, 0x44F},  {"ja", 2, 0x44F},
+        {"yu", 2, 0x44E},   {"ju", 2, 0x44E},  {"yo", 2, 0x435},
+        {"jo", 2, 0x435},   {"ye", 2, 0x435},  {"gh", 2, 0x433},
+    };
+    static const uint32_t single[26] = {
+        0x430, 0x431, 0x446, 0x434, 0x435, 0x444, 0x433, 0x445, 0x438,
+        0x436, 0x43A, 0x43B, 0x43C, 0x43D, 0x43E, 0x43F, 0x43A, 0x440,
+        0x441, 0x442, 0x443, 0x432, 0x443, 0x445, 0x44B, 0x437,
+    };
+    for (size_t i = 0; i < n;) {
+        unsigned char c = w[i];
+        if (c >= '0' && c <= '9') {
+            put(o, c);
+            i++;
+            continue;
+        }
+        size_t used = 0;
+        uint32_t cy = 0;
+        /* only s c z k t y j g start a multi-letter rule */
+        bool may = c >= 'a' && c <= 'z' && i + 1 < n &&
+                   ((0x30C0644u >> (c - 'a')) & 1u);
+        for (size_t r = 0; may && r < EJ_ARRAY_LEN(multi); r++) {
+            size_t k = multi[r].len;
+            if (multi[r].from[0] == c && k <= n - i &&
+                memcmp(w + i, multi[r].from, k) == 0) {
+                used = k;
+                cy = multi[r].to;
+                break;
+            }
+        }
+        if (!used) {
+            used = 1;
+            if (c < 'a' || c > 'z') {
+                i++;
+                continue;
+            }
+            cy = single[c - 'a'];
+            /* y after a vowel is й (moy, novyi), not ы */
+            if (c == 'y' && i > 0 && strchr("aeiou", w[i - 1]))
+                cy = 0x439;
+        }
+        unsigned char b = skel_cyr(cy);
+        if (b > 1)
+            put(o, b);
+        i += used;
+    }
+}
+
+/* Emit the token in n->cp as view and cyr bytes and record it. */
+static void flush(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
+                  uint32_t *ntok, bool *any_latin)
+{
+    if (n->ncp == 0)
+        return;
+    uint32_t flags = n->in_hashtag ? EJ_TOK_HASHTAG : 0;
+    uint32_t nlat = 0, ncyr = 0, ndig = 0;
+    for (uint32_t i = 0; i < n->ncp; i++) {
+        uint32_t c = n->cp[i];
+        if (c >= 0x430 && c <= 0x44F && c != 0x44A && c != 0x449 &&
+            c != 0x44D) {
+            ncyr++; /* the common case: а..я, no clue */
+        } else if (c >= 'a' && c <= 'z') {
+            nlat++;
+            /* q is Kazakh Latin unless it is English qu */
+            if (c == 'q' && (i + 1 == n->ncp || n->cp[i + 1] != 'u'))
+                flags |= EJ_TOK_KK_LATIN;
+        } else if (c >= '0' && c <= '9') {
+            ndig++;
+        } else if (is_latin(c)) {
+            nlat++;
+            flags |= EJ_TOK_KK_LATIN;
+        } else if (is_cyr(c)) {
+            ncyr++;
+            switch (c) {
+            case 0x4D9: case 0x493: case 0x49B: case 0x4A3: case 0x4E9:
+            case 0x4B1: case 0x4AF: case 0x4BB: case 0x456:
+                flags |= EJ_TOK_KK_LETTER;
+                break;
+            case 0x451: case 0x44A: case 0x449: case 0x44D:
+                flags |= EJ_TOK_RU_LETTER;
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    /* A mixed-script word is read in its main script: look-alike letters
+     * of the other script are converted (ties go to Cyrillic). */
+    if (nlat && ncyr) {
+        bool to_cyr = ncyr >= nlat;
+        nlat = ncyr = 0;
+        for (uint32_t i = 0; i < n->ncp; i++) {
+            uint32_t c = to_cyr ? latin_to_cyr(n->cp[i])
+                                : cyr_to_latin(n->cp[i]);
+            n->cp[i] = c;
+            nlat += is_latin(c);
+            ncyr += is_cyr(c);
+        }
+    }
+    if (nlat > ncyr)
+        flags |= EJ_TOK_LATIN;
+    else if (ncyr)
+        flags |= EJ_TOK_CYRILLIC;
+    if (ndig == n->ncp)
+        flags |= EJ_TOK_DIGITS;
+
+    size_t voff = v->len, coff = cy->len;
+    /* Room for the worst case (2 bytes a code point, a separator, the
+     * final space) is checked once; the writes below are unchecked. */
+    if (v->len + 2 * (size_t)n->ncp + 3 > v->cap ||
+        cy->len + 2 * (size_t)n->ncp + 3 > cy->cap) {
+        v->full = cy->full = true;
+        n->ncp = 0;
+        return;
+    }
+    unsigned char *vp = v->p + v->len;
+    for (uint32_t i = 0; i < n->ncp; i++) {
+        uint32_t c = n->cp[i];
+        if (c < 0x80) {
+            *vp++ = (unsigned char)c;
+        } else if (c <= 0x4FF && c >= 0x400) {
+            unsigned char b = skel_table[c - 0x400];
+            if (b > 1)
+                *vp++ = b;
+        } else {
+            switch (c) {
+            case 0xE4: *vp++ = 'a'; break;
+            case 0xF6: *vp++ = 'o'; break;
+            case 0xFC: case 0x16B: *vp++ = 'u'; break;
+            case 0xF1: *vp++ = 'n'; break;
+            case 0x11F: *vp++ = 'g'; *vp++ = 'h'; break;
+            case 0x131: *vp++ = 'i'; break;
+            case 0x15F: *vp++ = 's'; *vp++ = 'h'; break;
+            case 0xE7: *vp++ = 'c'; *vp++ = 'h'; break;
+            default: break; /* another script: not matched */
+            }
+        }
+    }
+    v->len = (size_t)(vp - v->p);
+    n->ncp = 0;
+    if (v->len == voff || v->full || *ntok >= n->tokcap) {
+        v->len = voff;
+        return;
+    }
+    if (flags & EJ_TOK_LATIN) {
+        translit(cy, v->p + voff, v->len - voff);
+        *any_latin = true;
+    } else {
+        memcpy(cy->p + cy->len, v->p + voff, v->len - voff);
+        cy->len += v->len - voff;
+    }
+    if (cy->full || cy->len == coff) {
+        v->len = voff;
+        cy->len = coff;
+        return;
+    }
+    n->tokens[*ntok] = (struct ej_token){
+        (uint32_t)voff, (uint32_t)(v->len - voff), (uint32_t)coff,
+        (uint32_t)(cy->len - coff), flags};
+    (*ntok)++;
+    v->p[v->len++] = ' ';
+    cy->p[cy->len++] = ' ';
+}
+
+static void add_cp(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
+                   uint32_t *ntok, bool *any_latin, uint32_t c)
+{
+    if (n->ncp == TOKEN_CPS_MAX)
+        flush(n, v, cy, ntok, any_latin);
+    n->cp[n->ncp++] = c;
+}
+
+static void emit_emoji(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
+                       uint32_t *ntok, uint32_t c)
+{
+    if (*ntok >= n->tokcap)
+        return;
+    size_t voff = v->len, coff = cy->len;
+    put_hex(v, c);
+    put_hex(cy, c);
+    if (v->full || cy->full) {
+        v->len = voff;
+        cy->len = coff;
+        return;
+    }
+    n->tokens[*ntok] = (struct ej_token){
+        (uint32_t)voff, (uint32_t)(v->len - voff), (uint32_t)coff,
+        (uint32_t)(cy->len - coff), EJ_TOK_EMOJI};
+    (*ntok)++;
+    put(v, ' ');
+    put(cy, ' ');
+}
+
+enum ej_err ej_norm_run(struct ej_norm *n, const char *text, size_t len,
+                        struct ej_norm_text *out, size_t *bad_at)
+{
+    if (len > n->max_bytes)
+        return EJ_TOO_BIG;
+    const unsigned char *s = (const unsigned char *)text;
+    struct outbuf v = {n->view, 0, n->cap, false};
+    struct outbuf cy = {n->cyr, 0, n->cap, false};
+    uint32_t ntok = 0;
+    bool any_latin = false;
+    uint32_t prev = 0; /* the previous code point, before folding */
+
+    n->ncp = 0;
+    n->in_hashtag = false;
+    put(&v, ' ');
+    put(&cy, ' ');
+    for (size_t i = 0; i < len;) {
+        uint32_t c;
+        size_t k = ej__utf8_next(s + i, len - i, &c);
+        if (k == 0) {
+            if (bad_at)
+                *bad_at = i;
+            return EJ_UTF8;
+        }
+        i += k;
+        /* Fast paths: ASCII letters and digits, Cyrillic а..я А..Я. */
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            (c >= 0x430 && c <= 0x44F)) {
+            if (n->ncp == TOKEN_CPS_MAX)
+                flush(n, &v, &cy, &ntok, &any_latin);
+            n->cp[n->ncp++] = c;
+            prev = c;
+            continue;
+        }
+        if (c == ' ' || c == ',' || c == '.' || c == '\n') {
+            if (n->ncp)
+                flush(n, &v, &cy, &ntok, &any_latin);
+            n->in_hashtag = false;
+            prev = 0;
+            continue;
+        }
+        if (is_silent(c))
+            continue;
+        uint32_t f = fold_direct(c);
+        if (f) {
+            /* #ТароАлматы: a hashtag splits where lower case meets upper */
+            if (n->in_hashtag && n->ncp && f != c && prev &&
+                fold_direct(prev) == prev && !(prev >= '0' && prev <= '9'))
+                flush(n, &v, &cy, &ntok, &any_latin);
+            add_cp(n, &v, &cy, &ntok, &any_latin, f);
+            prev = c;
+            continue;
+        }
+        if (c == '#') {
+            flush(n, &v, &cy, &ntok, &any_latin);
+            n->in_hashtag = true;
+            prev = 0;
+            continue;
+        }
+        if (c == '_' && n->in_hashtag) {
+            flush(n, &v, &cy, &ntok, &any_latin);
+            prev = 0;
+            continue;
+        }
+        if (is_emoji(c)) {
+            flush(n, &v, &cy, &ntok, &any_latin);
+            n->in_hashtag = false;
+            emit_emoji(n, &v, &cy, &ntok, c);
+            prev = 0;
+            continue;
+        }
+        /* Latin-1 and general punctuation and spaces break words; the
+         * rest goes through utf8proc. */
+        if (c >= 0x80 && !(c >= 0xA0 && c <= 0xBF) &&
+            !(c >= 0x2000 && c <= 0x206F) && !(c >= 0x3000 && c <= 0x303F)) {
+            /* Everything else: NFKC_Casefold with marks stripped. */
+            utf8proc_int32_t d[18];
+            int lbc = 0;
+            utf8proc_ssize_t m = utf8proc_decompose_char(
+                (utf8proc_int32_t)c, d, 18,
+                UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                    UTF8PROC_STRIPMARK,
+                &lbc);
+            bool letter = false;
+            for (utf8proc_ssize_t j = 0; j < m && j < 18; j++) {
+                uint32_t g = fold_direct((uint32_t)d[j]);
+                if (!g && (is_cyr((uint32_t)d[j]) ||
+                           utf8proc_category(d[j]) <= UTF8PROC_CATEGORY_LO))
+                    g = (uint32_t)d[j]; /* a letter of another script */
+                if (g) {
+                    add_cp(n, &v, &cy, &ntok, &any_latin, g);
+                    letter = true;
+                }
+            }
+            if (letter) {
+                prev = c;
+                continue;
+            }
+        }
+        flush(n, &v, &cy, &ntok, &any_latin);
+        /* a hashtag ends at anything but a letter, digit or '_' */
+        n->in_hashtag = false;
+        prev = 0;
+    }
+    flush(n, &v, &cy, &ntok, &any_latin);
+    /* the final space was reserved by put() */
+    if (v.len == 0 || v.p[v.len - 1] != ' ')
+        v.p[v.len++] = ' ';
+    if (cy.len == 0 || cy.p[cy.len - 1] != ' ')
+        cy.p[cy.len++] = ' ';
+    out->view = n->view;
+    out->view_len = v.len;
+    out->cyr = any_latin ? n->cyr : n->view;
+    out->cyr_len = any_latin ? cy.len : v.len;
+    out->tokens = n->tokens;
+    out->ntokens = ntok;
+    out->truncated = v.full || cy.full || ntok >= n->tokcap;
+    return EJ_OK;
+}
+
+size_t ej_norm_render(const unsigned char *v, size_t len, char *buf,
+                      size_t cap)
+{
+    size_t o = 0;
+    if (cap == 0)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = v[i];
+        if (b >= 0xE0) {
+            uint32_t c = 0x430 + (b - 0xE0);
+            if (o + 3 > cap)
+                break;
+            buf[o++] = (char)(0xC0 | (c >> 6));
+            buf[o++] = (char)(0x80 | (c & 0x3F));
+        } else if (b < 0x80) {
+            if (o + 2 > cap)
+                break;
+            buf[o++] = (char)b;
+        }
+    }
+    buf[o] = '\0';
+    return o;
+}
