@@ -6,7 +6,7 @@ ASAN  := build-asan
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all bootstrap build asan test run bench clean
+.PHONY: all bootstrap build asan test run bench train eval clean
 
 all: build
 
@@ -33,6 +33,19 @@ run: build
 bench: build
 	@sh scripts/bootstrap.sh bench
 	@sh bench/run.sh $(BUILD)
+
+# The content model: trained on the shared corpus's train split and the
+# training part of data/posts (ereje-train --help); eval scores it on the
+# corpus's test split and the held-out posts, which training never sees.
+CORPUS ?= ../shared/corpus/topics.tsv
+
+train: build
+	$(BUILD)/ereje-train train --phrases models/phrases.tsv \
+	    --corpus $(CORPUS) --posts data/posts --out models/content.model
+
+eval: build
+	$(BUILD)/ereje-train eval --model models/content.model \
+	    --corpus $(CORPUS) --posts data/posts
 
 clean: bootstrap
 	rm -rf $(BUILD) $(ASAN)

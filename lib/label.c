@@ -199,16 +199,15 @@ static const char *text_in(const struct ej_text *t, enum ej_lang lang)
     return lang == EJ_LANG_KK ? t->kk : lang == EJ_LANG_EN ? t->en : t->ru;
 }
 
-/* The rule's mode on the local date of at_ms. */
+/* The rule's mode on the local date of at_ms, and that date. */
 static enum ej_err mode_at(const struct ej_labeler *l,
                            const struct prepared *pr, int64_t at_ms,
-                           enum ej_mode *out)
+                           enum ej_mode *out, struct ej_date *day)
 {
-    struct ej_date d;
-    enum ej_err rc = ej_tz_local_date(pr->tz, at_ms, &d);
+    enum ej_err rc = ej_tz_local_date(pr->tz, at_ms, day);
     if (rc != EJ_OK)
         return rc;
-    *out = ej_rule_mode_on(l->p, pr->rule, d);
+    *out = ej_rule_mode_on(l->p, pr->rule, *day);
     return EJ_OK;
 }
 
@@ -236,7 +235,8 @@ enum ej_err ej_label_decide(const struct ej_labeler *l,
         pt->rule_id = ej_rule_id(l->occ.rule);
         pt->reason = EJ_LR_NOT_COVERED;
         if (cls->is_occult && ((l->occ.covered >> cls->practice) & 1u)) {
-            if ((rc = mode_at(l, &l->occ, at_ms, &pt->mode)) != EJ_OK)
+            struct ej_date day;
+            if ((rc = mode_at(l, &l->occ, at_ms, &pt->mode, &day)) != EJ_OK)
                 return rc;
             if (pt->mode == EJ_MODE_OFF) {
                 pt->reason = EJ_LR_NOT_IN_FORCE;
@@ -258,7 +258,8 @@ enum ej_err ej_label_decide(const struct ej_labeler *l,
         pt->rule_id = ej_rule_id(pr->rule);
         pt->reason = EJ_LR_NOT_COVERED;
         if (cls->is_educational && ((pr->covered >> cls->field) & 1u)) {
-            if ((rc = mode_at(l, pr, at_ms, &pt->mode)) != EJ_OK)
+            struct ej_date day;
+            if ((rc = mode_at(l, pr, at_ms, &pt->mode, &day)) != EJ_OK)
                 return rc;
             if (pt->mode == EJ_MODE_OFF) {
                 pt->reason = EJ_LR_NOT_IN_FORCE;
@@ -280,7 +281,9 @@ enum ej_err ej_label_decide(const struct ej_labeler *l,
                     any_match = true;
                     if (q->status != EJ_QUAL_VERIFIED)
                         continue;
-                    if (q->has_valid_until && q->valid_until_ms < at_ms) {
+                    /* valid through valid_until, on the local date */
+                    if (q->has_valid_until &&
+                        ej_date_cmp(day, q->valid_until) > 0) {
                         expired = true;
                         continue;
                     }

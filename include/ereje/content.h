@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ereje/date.h"
 #include "ereje/err.h"
 #include "ereje/policy.h"
 
@@ -225,7 +226,7 @@ struct ej_qualification {
     enum ej_field fields[EJ_QUAL_FIELDS_MAX];
     uint32_t nfields;
     bool has_valid_until;
-    int64_t valid_until_ms; /* valid through this instant */
+    struct ej_date valid_until; /* valid through this local date */
     enum ej_qual_status status;
 };
 

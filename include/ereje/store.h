@@ -106,6 +106,20 @@ struct ej_complaint_row {
     char notified_ref[EJ_CMP_FIELD];
 };
 
+/* An author's qualification (lib/store/migrations/0007). */
+#define EJ_QUAL_TEXT 257
+#define EJ_QUAL_ROWS_MAX 64 /* per author, as EJ_QUALS_MAX */
+struct ej_qual_row {
+    char author[EJ_QUAL_TEXT];
+    char doc_type[16];
+    char number[EJ_QUAL_TEXT];
+    char issuer[EJ_QUAL_TEXT];
+    char fields[EJ_QUAL_TEXT];     /* comma-separated */
+    char valid_until[11];          /* YYYY-MM-DD or "" */
+    char status[16];
+    int64_t updated_ms;
+};
+
 enum ej_role {
     EJ_ROLE_PLATFORM = 1,
     EJ_ROLE_MODERATOR = 2,
@@ -209,6 +223,12 @@ struct ej_store_ops {
     /* Sum and count of the reported days from_day..to_day. */
     enum ej_err (*audience_sum)(struct ej_store *s, int32_t from_day,
                                 int32_t to_day, uint64_t *sum, int *days);
+    /* Qualifications: insert or replace by (author, doc_type, number);
+     * an author's rows (at most max, oldest first) into out. */
+    enum ej_err (*qual_put)(struct ej_store *s, const struct ej_qual_row *r);
+    enum ej_err (*quals_get)(struct ej_store *s, const char *author,
+                             struct ej_qual_row *out, size_t max,
+                             size_t *n);
 };
 
 /* The SQLite backend (WAL, numbered migrations). */

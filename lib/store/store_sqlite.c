@@ -825,6 +825,78 @@ static enum ej_err sq_orders_scan(struct ej_store *base,
     return rc;
 }
 
+#define QUAL_COLS                                                           \
+    "author, doc_type, number, issuer, fields, valid_until, status, "       \
+    "updated_ms"
+
+static enum ej_err sq_qual_put(struct ej_store *base,
+                               const struct ej_qual_row *r)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO qualifications (" QUAL_COLS
+                           ") VALUES (?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    bind_text(st, 1, r->author);
+    bind_text(st, 2, r->doc_type);
+    bind_text(st, 3, r->number);
+    bind_text(st, 4, r->issuer);
+    bind_text(st, 5, r->fields);
+    bind_text(st, 6, r->valid_until);
+    bind_text(st, 7, r->status);
+    sqlite3_bind_int64(st, 8, r->updated_ms);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? EJ_OK : EJ_IO;
+}
+
+static enum ej_err sq_quals_get(struct ej_store *base, const char *author,
+                                struct ej_qual_row *out, size_t max,
+                                size_t *n)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    enum ej_err rc = EJ_OK;
+    size_t k = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " QUAL_COLS " FROM qualifications "
+                           "WHERE author = ? ORDER BY updated_ms, doc_type, "
+                           "number",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    bind_text(st, 1, author);
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        if (k == max) {
+            rc = EJ_TOO_BIG;
+            break;
+        }
+        struct ej_qual_row *r = &out[k++];
+        memset(r, 0, sizeof *r);
+        snprintf(r->author, sizeof r->author, "%s", col_text(st, 0));
+        snprintf(r->doc_type, sizeof r->doc_type, "%s", col_text(st, 1));
+        snprintf(r->number, sizeof r->number, "%s", col_text(st, 2));
+        snprintf(r->issuer, sizeof r->issuer, "%s", col_text(st, 3));
+        snprintf(r->fields, sizeof r->fields, "%s", col_text(st, 4));
+        snprintf(r->valid_until, sizeof r->valid_until, "%s",
+                 col_text(st, 5));
+        snprintf(r->status, sizeof r->status, "%s", col_text(st, 6));
+        r->updated_ms = sqlite3_column_int64(st, 7);
+    }
+    sqlite3_finalize(st);
+    if (rc == EJ_OK)
+        *n = k;
+    return rc;
+}
+
 #define CMP_COLS                                                            \
     "id, received_ms, category, target, reporter, decide_due_ms, "          \
     "decision, action, reason, decided_ms, urgent, notify_due_ms, "         \
@@ -981,6 +1053,8 @@ static const struct ej_store_ops sqlite_ops = {
     .identity_find = sq_identity_find,
     .complaint_put = sq_complaint_put,
     .complaint_get = sq_complaint_get,
+    .qual_put = sq_qual_put,
+    .quals_get = sq_quals_get,
     .order_put = sq_order_put,
     .order_get = sq_order_get,
     .orders_scan = sq_orders_scan,

@@ -51,6 +51,10 @@ int cmd_cases(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_identity(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_order(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_classify(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_label(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_author(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_audit_content(struct cli_ctx *ctx, int argc, char **argv);
 extern const char cmd_policy_usage[];
 extern const char cmd_idnum_usage[];
 extern const char cmd_deadline_usage[];
@@ -65,6 +69,10 @@ extern const char cmd_cases_usage[];
 extern const char cmd_demo_usage[];
 extern const char cmd_identity_usage[];
 extern const char cmd_order_usage[];
+extern const char cmd_classify_usage[];
+extern const char cmd_label_usage[];
+extern const char cmd_author_usage[];
+extern const char cmd_audit_content_usage[];
 
 /* Print "ereje: " and the message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,6 +8,8 @@
 const char cmd_audit_usage[] =
     "usage: ereje audit verify --db FILE\n"
     "       ereje audit export --db FILE [--from-seq N]\n"
+    "       ereje audit content [OPTIONS] FILE.jsonl (see: ereje audit "
+    "content --help)\n"
     "\n"
     "verify  Walk the hash chain of the event log: every event's hash must\n"
     "        match its contents and link to the previous event, sequence\n"
@@ -69,7 +71,14 @@ int cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *db = NULL;
     unsigned long long from = 1;
-    (void)ctx;
+    if (argc >= 2 && strcmp(argv[1], "content") == 0) {
+        for (int i = 2; i < argc; i++)
+            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+                fputs(cmd_audit_content_usage, stdout);
+                return EXIT_OK;
+            }
+        return cmd_audit_content(ctx, argc, argv);
+    }
     if (argc < 2 || (strcmp(argv[1], "verify") != 0 &&
                      strcmp(argv[1], "export") != 0)) {
         fputs(cmd_audit_usage, stderr);

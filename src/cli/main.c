@@ -21,6 +21,12 @@ static const struct cli_cmd commands[] = {
      cmd_cases_usage},
     {"order", cmd_order, "orders about unlawful content, on the clock",
      cmd_order_usage},
+    {"classify", cmd_classify, "classify posts: occult, educational, language",
+     cmd_classify_usage},
+    {"label", cmd_label, "decide labels: disclaimers, qualification notices",
+     cmd_label_usage},
+    {"author", cmd_author, "record authors' qualifications",
+     cmd_author_usage},
     {"identity", cmd_identity, "find one person's accounts by IIN",
      cmd_identity_usage},
     {"demo", cmd_demo, "generate a synthetic platform's events",
@@ -29,7 +35,8 @@ static const struct cli_cmd commands[] = {
      cmd_report_usage},
     {"keys", cmd_keys, "create API keys; create the identity-data key",
      cmd_keys_usage},
-    {"audit", cmd_audit, "verify and export the tamper-evident log",
+    {"audit", cmd_audit,
+     "verify and export the tamper-evident log; audit a content export",
      cmd_audit_usage},
 };
 

@@ -196,6 +196,34 @@ void jw_int(struct jw *w, int64_t v)
     put(w, t + sizeof t - k, k);
 }
 
+void jw_fixed4(struct jw *w, double v)
+{
+    /* [0, 1] scores and the like: sign, integer part, 4 decimals; values
+     * that are not finite are written as null (JSON has no NaN). */
+    if (!(v == v) || v > 9e15 || v < -9e15) {
+        jw_null(w);
+        return;
+    }
+    bool neg = v < 0;
+    double a = neg ? -v : v;
+    uint64_t scaled = (uint64_t)(a * 10000.0 + 0.5);
+    char t[32];
+    size_t k = 0;
+    for (int i = 0; i < 4; i++) {
+        t[sizeof t - 1 - k++] = (char)('0' + scaled % 10);
+        scaled /= 10;
+    }
+    t[sizeof t - 1 - k++] = '.';
+    do {
+        t[sizeof t - 1 - k++] = (char)('0' + scaled % 10);
+        scaled /= 10;
+    } while (scaled);
+    if (neg)
+        t[sizeof t - 1 - k++] = '-';
+    sep(w);
+    put(w, t + sizeof t - k, k);
+}
+
 void jw_bool(struct jw *w, bool v)
 {
     sep(w);

@@ -37,6 +37,8 @@ void jw_strn(struct jw *w, const char *s, size_t n);
  * escaped, not checked. */
 void jw_strv(struct jw *w, const char *s);
 void jw_int(struct jw *w, int64_t v);
+/* A number with exactly 4 decimals (scores); null when not finite. */
+void jw_fixed4(struct jw *w, double v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* Shorthands for key and value. */

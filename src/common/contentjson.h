@@ -1,0 +1,57 @@
+/* contentjson.h: content labelling in JSON, shared by the CLI (classify,
+ * label, audit content, author) and the HTTP service (/v1/content/check,
+ * /v1/authors/{id}/qualifications, content.published events), so that
+ * both speak exactly the same shapes; and the model file's loading. */
+#ifndef EJ_CONTENTJSON_H
+#define EJ_CONTENTJSON_H
+
+#include <jansson.h>
+
+#include "ereje/ereje.h"
+#include "ereje/store.h"
+#include "jw.h"
+#include "regjson.h"
+
+/* Default text limit of a post (bytes); --max-text / the server's option
+ * may set up to EJ_CONTENT_TEXT_MAX. */
+#define CJ_TEXT_DEFAULT_MAX (64u * 1024u)
+#define CJ_ID_MAX 256
+
+/* The model file: --model, else $EREJE_MODEL, else the one built in
+ * (models/content.model of the source tree). */
+const char *cj_model_path(const char *opt);
+/* Read and build the classifier. On failure *msg (static or in buf) says
+ * why, with the line for a malformed file. */
+enum ej_err cj_model_load(const char *path, struct ej_classifier **out,
+                          char *buf, size_t cap);
+
+/* An author's qualifications, decoded for ej_label_decide; the strings
+ * point into rows. */
+struct cj_quals {
+    struct ej_qual_row rows[EJ_QUAL_ROWS_MAX];
+    struct ej_qualification q[EJ_QUAL_ROWS_MAX];
+    size_t n;
+};
+/* Decode rows[0..n) in place into q (rows already validated on input;
+ * a row that does not decode is skipped). */
+void cj_quals_decode(struct cj_quals *qs);
+
+/* Read a qualification object: type, number, issuer, fields (list),
+ * valid_until (YYYY-MM-DD, optional), status (default pending). */
+bool cj_parse_qualification(const json_t *obj, const char *author,
+                            struct ej_qual_row *out, struct rj_error *err);
+
+/* Members of a classification (inside an open object): lang, mixed,
+ * labels, occult {score, practice}, educational {score, field},
+ * disclaimer_present. */
+void cj_classification_members(struct jw *w,
+                               const struct ej_classification *c);
+/* Members of a label decision: decision, advisory, rules (per rule: id,
+ * mode, decision, reason, qualification), labels (texts to add), and
+ * labelled_text (the text with the labels that take effect). */
+void cj_label_members(struct jw *w, const struct ej_label_result *r,
+                      const char *text, size_t len);
+/* A qualification as JSON members of an open object. */
+void cj_qual_members(struct jw *w, const struct ej_qual_row *r);
+
+#endif
