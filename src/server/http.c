@@ -226,7 +226,7 @@ static enum MHD_Result send_reply(struct req *r)
     enum MHD_Result ok =
         MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
-    metrics_request(&r->srv->metrics, r->route ? r->route_index : 15,
+    metrics_request(&r->srv->metrics, r->route ? r->route_index : MET_NO_ROUTE,
                     r->status, mono_s() - r->t0);
     return ok;
 }
@@ -279,7 +279,8 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         r->conn = conn;
         r->t0 = mono_s();
         r->route = router_find(method, url, &r->route_status, r->param);
-        r->route_index = r->route ? (size_t)(r->route - srv_routes) : 15;
+        r->route_index = r->route ? (size_t)(r->route - srv_routes)
+                                   : MET_NO_ROUTE;
         r->state = REQ_BODY;
         *con_cls = r;
         /* Counted before the stop flag is read: once the main thread has

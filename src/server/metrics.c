@@ -21,8 +21,8 @@ void metrics_request(struct metrics *m, size_t route, int status,
     for (size_t i = 0; i < MET_CODES - 1; i++)
         if (codes[i] == status)
             ci = i;
-    if (route > 15)
-        route = 15;
+    if (route > MET_NO_ROUTE)
+        route = MET_NO_ROUTE;
     atomic_fetch_add(&m->requests[route][ci], 1);
     size_t b = 0;
     while (b < MET_BUCKETS - 1 && seconds > bounds[b])
@@ -82,7 +82,7 @@ char *metrics_render(struct metrics *m, const struct ej_regcheck *gate,
     (void)gate;
     outf(&o, "# HELP ereje_http_requests_total HTTP requests by route and "
              "status.\n# TYPE ereje_http_requests_total counter\n");
-    for (size_t r = 0; r < 16; r++)
+    for (size_t r = 0; r < MET_ROUTES; r++)
         for (size_t c = 0; c < MET_CODES; c++) {
             unsigned long long v = atomic_load(&m->requests[r][c]);
             if (v)

@@ -46,6 +46,9 @@ const struct route srv_routes[] = {
      api_complaint_notified, "record the notice to law enforcement", 0},
 };
 const size_t srv_n_routes = sizeof srv_routes / sizeof *srv_routes;
+/* metrics.c keeps a slot per route and one for "no route". */
+_Static_assert(sizeof srv_routes / sizeof *srv_routes < MET_ROUTES,
+               "raise MET_ROUTES");
 
 /* Does path match the route's pattern? "{id}" matches one non-empty
  * segment (copied to param), anywhere in the pattern. */

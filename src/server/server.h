@@ -61,14 +61,16 @@ const struct route *router_find(const char *method, const char *path,
 
 /* --- metrics (metrics.c) ------------------------------------------------ */
 
+#define MET_ROUTES 32 /* routes + one slot for "no route" (the last) */
+#define MET_NO_ROUTE (MET_ROUTES - 1)
 #define MET_BUCKETS 12
 #define MET_CODES 10
 #define MET_MAX_RULES 8
 
 struct metrics {
-    atomic_ullong requests[16][MET_CODES];   /* [route][code index] */
-    atomic_ullong latency[16][MET_BUCKETS];  /* cumulative-free counts */
-    atomic_ullong latency_sum_us[16];
+    atomic_ullong requests[MET_ROUTES][MET_CODES]; /* [route][code index] */
+    atomic_ullong latency[MET_ROUTES][MET_BUCKETS]; /* cumulative-free */
+    atomic_ullong latency_sum_us[MET_ROUTES];
     atomic_ullong decisions[3];              /* by final decision */
     atomic_ullong rule_outcomes[MET_MAX_RULES][2][3]; /* [rule][mode][out] */
     atomic_ullong events_committed, commit_batches, commit_errors;
