@@ -45,7 +45,8 @@ const char cmd_label_usage[] =
     "author add). Output lines add to classify's fields:\n"
     "  decision (allow | label | hold), advisory (what enforcing every rule\n"
     "  gives), label_lang, rules [{rule, kind, mode, decision, reason,\n"
-    "  qualification}], labels [{kind, rule, mode, text}], labelled_text\n"
+    "  qualification}], label_texts [{kind, rule, mode, text}],\n"
+    "  labelled_text\n"
     "  (the text with the labels that take effect; null when held).\n"
     "--at is the publication time when a line has no \"at\" (default now).\n"
     "Exit status as classify.\n";

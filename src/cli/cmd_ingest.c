@@ -6,14 +6,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "contentjson.h"
 #include "ingest.h"
 
 const char cmd_ingest_usage[] =
-    "usage: ereje ingest --db FILE [--key-file KEY] [--batch N] FILE.jsonl|-\n"
+    "usage: ereje ingest --db FILE [--key-file KEY] [--batch N]\n"
+    "                    [--model FILE] FILE.jsonl|-\n"
     "\n"
     "Apply platform events, one JSON object per line (docs/EVENTS.md):\n"
     "account.registered, account.followers, account.identity,\n"
-    "account.notified, account.closed, audience.daily. Events are\n"
+    "account.notified, account.closed, audience.daily, content.published.\n"
+    "Events are\n"
     "idempotent by id: ingesting the same file twice changes nothing.\n"
     "Lines are applied in batches of N (default 10000), one transaction\n"
     "each; a line that is not a valid event is reported on stderr as\n"
@@ -22,6 +25,9 @@ const char cmd_ingest_usage[] =
     "\n"
     "  --key-file KEY  key for identity data (ereje keys init); without it\n"
     "                  events carrying identity data are rejected\n"
+    "  --model FILE    content model for content.published (default:\n"
+    "                  $EREJE_MODEL or the built one; without a model\n"
+    "                  those events are rejected, CONTENT_MODEL_MISSING)\n"
     "\n"
     "Progress goes to stderr on a terminal; a JSON summary to stdout.\n"
     "Exit status: 0 all applied, 1 some lines rejected, 2 bad usage,\n"
@@ -38,7 +44,7 @@ static double now_s(void)
 
 int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
 {
-    const char *db = NULL, *key_file = NULL, *input = NULL;
+    const char *db = NULL, *key_file = NULL, *input = NULL, *model = NULL;
     size_t batch = INGEST_MAX_BATCH;
     for (int i = 1; i < argc; i++) {
         bool missing = false;
@@ -47,6 +53,8 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
             db = v;
         else if ((v = cli_opt(argc, argv, &i, "--key-file", &missing)))
             key_file = v;
+        else if ((v = cli_opt(argc, argv, &i, "--model", &missing)))
+            model = v;
         else if ((v = cli_opt(argc, argv, &i, "--batch", &missing))) {
             char *end;
             unsigned long n = strtoul(v, &end, 10);
@@ -91,6 +99,8 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
     struct ej_policy *p = NULL;
     struct ej_store *st = NULL;
     struct ingest *g = NULL;
+    struct ej_classifier *cls = NULL;
+    struct ej_labeler *lab = NULL;
     int status = cli_load_policy(ctx, NULL, 0, &p);
     if (status != EXIT_OK)
         goto out;
@@ -102,6 +112,18 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (ingest_new(st, p, vp, &g) != EJ_OK)
         goto out;
+    /* content.published needs the model; it is optional unless named. */
+    char why[512];
+    if (cj_model_load(cj_model_path(model), &cls, why, sizeof why) ==
+            EJ_OK &&
+        ej_labeler_new(p, &lab) == EJ_OK) {
+        if (ingest_set_content(g, cls, lab) != EJ_OK)
+            goto out;
+    } else if (model) {
+        cli_err("ingest: %s", why);
+        status = EXIT_BADINPUT;
+        goto out;
+    }
 
     size_t n = 0;
     json_t **evs = calloc(batch, sizeof *evs);
@@ -206,6 +228,8 @@ done:
     free(line);
 out:
     ingest_free(g);
+    ej_labeler_free(lab);
+    ej_classifier_free(cls);
     ej_store_close(st);
     ej_policy_free(p);
     if (vp)

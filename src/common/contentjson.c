@@ -2,6 +2,7 @@
 #include "contentjson.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,7 +373,7 @@ void cj_label_members(struct jw *w, const struct ej_label_result *r,
     if (r->educational.applies)
         part_members(w, &r->educational, "educational_qualification");
     jw_end_arr(w);
-    jw_key(w, "labels");
+    jw_key(w, "label_texts");
     jw_arr(w);
     if (r->occult.applies && r->occult.decision == EJ_LABEL_LABEL &&
         r->disclaimer) {
@@ -431,4 +432,48 @@ void cj_label_members(struct jw *w, const struct ej_label_result *r,
     jw_strn(w, out, pos);
     free(out);
     jw_free(&t);
+}
+
+void cj_decision_event(struct jw *body, struct jw *rules,
+                       const char *content_id, const char *author,
+                       const char *text, size_t len,
+                       const struct ej_classification *c,
+                       const struct ej_label_result *r,
+                       const char *model_version)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    crypto_hash_sha256(h, (const unsigned char *)text, len);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    jw_obj(body);
+    jw_kstr(body, "content", content_id);
+    jw_key(body, "author");
+    if (author)
+        jw_str(body, author);
+    else
+        jw_null(body);
+    jw_kstr(body, "text_sha256", hex);
+    jw_kint(body, "text_bytes", (int64_t)len);
+    cj_classification_members(body, c);
+    cj_label_members(body, r, NULL, 0);
+    jw_kstr(body, "model", model_version);
+    jw_end_obj(body);
+    jw_arr(rules);
+    if (r->occult.applies)
+        jw_strv(rules, r->occult.rule_id);
+    if (r->educational.applies)
+        jw_strv(rules, r->educational.rule_id);
+    jw_end_arr(rules);
+}
+
+const struct ej_pack *cj_decision_pack(const struct ej_policy *p,
+                                       const struct ej_label_result *r)
+{
+    const char *id = r->occult.applies        ? r->occult.rule_id
+                     : r->educational.applies ? r->educational.rule_id
+                                              : NULL;
+    const struct ej_pack *k = NULL;
+    if (id)
+        ej_policy_find_rule(p, id, &k);
+    return k;
 }

@@ -47,10 +47,25 @@ bool cj_parse_qualification(const json_t *obj, const char *author,
 void cj_classification_members(struct jw *w,
                                const struct ej_classification *c);
 /* Members of a label decision: decision, advisory, rules (per rule: id,
- * mode, decision, reason, qualification), labels (texts to add), and
+ * mode, decision, reason, qualification), label_texts (texts to add), and
  * labelled_text (the text with the labels that take effect). */
 void cj_label_members(struct jw *w, const struct ej_label_result *r,
                       const char *text, size_t len);
+/* The content.checked event for one decision: body members (content,
+ * author, text_sha256, text_bytes, the classification, the decision,
+ * model) into body (a whole object) and the rule ids that applied into
+ * rules (a whole array). The text itself is not kept, only its digest. */
+void cj_decision_event(struct jw *body, struct jw *rules,
+                       const char *content_id, const char *author,
+                       const char *text, size_t len,
+                       const struct ej_classification *c,
+                       const struct ej_label_result *r,
+                       const char *model_version);
+/* The pack of the rules that applied (for the event's pack_id and
+ * pack_version); NULL when none applied. */
+const struct ej_pack *cj_decision_pack(const struct ej_policy *p,
+                                       const struct ej_label_result *r);
+
 /* A qualification as JSON members of an open object. */
 void cj_qual_members(struct jw *w, const struct ej_qual_row *r);
 

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "contentjson.h"
 #include "jw.h"
 
 #define WINDOW_MAX 400
@@ -22,6 +23,11 @@ struct ingest {
     struct ej_anon_rule rule;
     const struct ej_tz *tz;
     const struct ej_calendar *cal;
+    /* content.published: NULL until ingest_set_content */
+    const struct ej_classifier *cls;
+    const struct ej_labeler *lab;
+    struct ej_content_scratch *scr;
+    struct cj_quals *quals;
 };
 
 enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
@@ -62,7 +68,32 @@ enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
     return EJ_OK;
 }
 
-void ingest_free(struct ingest *g) { free(g); }
+void ingest_free(struct ingest *g)
+{
+    if (!g)
+        return;
+    ej_content_scratch_free(g->scr);
+    free(g->quals);
+    free(g);
+}
+
+enum ej_err ingest_set_content(struct ingest *g,
+                               const struct ej_classifier *cls,
+                               const struct ej_labeler *lab)
+{
+    enum ej_err rc = ej_content_scratch_new(cls, CJ_TEXT_DEFAULT_MAX,
+                                            &g->scr);
+    if (rc != EJ_OK)
+        return rc;
+    if (!(g->quals = calloc(1, sizeof *g->quals))) {
+        ej_content_scratch_free(g->scr);
+        g->scr = NULL;
+        return EJ_NOMEM;
+    }
+    g->cls = cls;
+    g->lab = lab;
+    return EJ_OK;
+}
 
 /* --- validation ------------------------------------------------------- */
 
@@ -99,7 +130,8 @@ static bool str_field(const json_t *o, const char *key, size_t max,
 
 static const char *const types[] = {
     "account.registered", "account.followers", "account.identity",
-    "account.notified",   "account.closed",    "audience.daily"};
+    "account.notified",   "account.closed",    "audience.daily",
+    "content.published"};
 
 struct parsed {
     const char *id, *type, *account;
@@ -117,6 +149,9 @@ struct parsed {
     size_t iin_len;
     struct ej_date date;
     int64_t users;
+    /* content.published */
+    const char *content, *author, *text;
+    size_t text_len;
 };
 
 static bool parse_event(const struct ingest *g, const json_t *o,
@@ -143,7 +178,8 @@ static bool parse_event(const struct ingest *g, const json_t *o,
         return reject(r, "UNKNOWN_TYPE",
                       "type '%.64s' is not one of: account.registered, "
                       "account.followers, account.identity, "
-                      "account.notified, account.closed, audience.daily",
+                      "account.notified, account.closed, audience.daily, "
+                      "content.published",
                       e->type);
     const char *at;
     if (!str_field(o, "at", 64, &at, r))
@@ -177,6 +213,30 @@ static bool parse_event(const struct ingest *g, const json_t *o,
             return reject(r, "FIELD_TYPE", "%s",
                           "users_kz must be a non-negative integer");
         e->users = json_integer_value(u);
+        return true;
+    }
+    if (e->tix == 6) { /* content.published */
+        if (!g->cls)
+            return reject(r, "CONTENT_MODEL_MISSING", "%s",
+                          "content.published needs the content model "
+                          "(make train; --model)");
+        if (!str_field(o, "content", EJ_EVENT_ID_MAX, &e->content, r))
+            return false;
+        json_t *a = json_object_get(o, "author");
+        if (a && !json_is_null(a) &&
+            !str_field(o, "author", EJ_QUAL_TEXT - 1, &e->author, r))
+            return false;
+        json_t *t = json_object_get(o, "text");
+        if (!t)
+            return reject(r, "FIELD_MISSING", "%s", "text is required");
+        if (!json_is_string(t))
+            return reject(r, "FIELD_TYPE", "%s", "text must be a string");
+        e->text = json_string_value(t);
+        e->text_len = json_string_length(t);
+        if (e->text_len > CJ_TEXT_DEFAULT_MAX)
+            return reject(r, "TOO_BIG", "text is %zu bytes, over %u",
+                          e->text_len, CJ_TEXT_DEFAULT_MAX);
+        e->account = e->author;
         return true;
     }
     if (!str_field(o, "account", EJ_EVENT_ID_MAX, &e->account, r))
@@ -281,6 +341,8 @@ static bool parse_event(const struct ingest *g, const json_t *o,
 struct derived {
     char *id, *type, *subject, *body, *rules;
     int64_t at_ms;
+    bool own_pack;              /* else: the follower rule's pack */
+    const struct ej_pack *pack; /* may be NULL: no pack */
 };
 
 struct batch {
@@ -303,6 +365,37 @@ static void free_derived(struct batch *b)
     free(b->derived);
     b->derived = NULL;
     b->n_derived = b->cap_derived = 0;
+}
+
+/* Queue a derived event (takes body and rules). */
+static enum ej_err add_derived(struct batch *b, const char *id,
+                               const char *type, const char *subject,
+                               char *body, char *rules, int64_t at_ms,
+                               bool own_pack, const struct ej_pack *pack)
+{
+    if (b->n_derived == b->cap_derived) {
+        size_t cap = b->cap_derived ? b->cap_derived * 2 : 256;
+        struct derived *d = realloc(b->derived, cap * sizeof *d);
+        if (!d) {
+            free(body);
+            free(rules);
+            return EJ_NOMEM;
+        }
+        b->derived = d;
+        b->cap_derived = cap;
+    }
+    struct derived *d = &b->derived[b->n_derived++];
+    d->id = strdup(id);
+    d->type = strdup(type);
+    d->subject = strdup(subject);
+    d->body = body;
+    d->rules = rules;
+    d->at_ms = at_ms;
+    d->own_pack = own_pack;
+    d->pack = pack;
+    if (!d->id || !d->type || !d->subject || !body || !rules)
+        return EJ_NOMEM;
+    return EJ_OK;
 }
 
 /* The case transition as its own event, with the rule and pack version. */
@@ -341,28 +434,47 @@ static enum ej_err transition(struct batch *b, const struct parsed *e,
     jw_strv(&rw, ej_rule_id(g->rule.rule));
     jw_end_arr(&rw);
     char *body = jw_take(&w, NULL), *rules = jw_take(&rw, NULL);
-    if (b->n_derived == b->cap_derived) {
-        size_t cap = b->cap_derived ? b->cap_derived * 2 : 256;
-        struct derived *d = realloc(b->derived, cap * sizeof *d);
-        if (!d) {
-            free(body);
-            free(rules);
-            return EJ_NOMEM;
-        }
-        b->derived = d;
-        b->cap_derived = cap;
-    }
-    struct derived *d = &b->derived[b->n_derived++];
-    d->id = strdup(id);
-    d->type = strdup(type);
-    d->subject = strdup(e->account);
-    d->body = body;
-    d->rules = rules;
-    d->at_ms = e->at_ms;
-    if (!d->id || !d->type || !d->subject || !body || !rules)
-        return EJ_NOMEM;
     b->stats->transitions++;
-    return EJ_OK;
+    return add_derived(b, id, type, e->account, body, rules, e->at_ms, false,
+                       NULL);
+}
+
+/* content.published: classify, decide under the packs with the author's
+ * qualifications on record, and log the decision as <id>#content. */
+static enum ej_err check_content(struct batch *b, const struct parsed *e)
+{
+    struct ingest *g = b->g;
+    struct ej_classification c;
+    struct ej_label_result lr;
+    size_t bad;
+    enum ej_err rc = ej_classify(g->cls, g->scr, e->text, e->text_len, &c,
+                                 &bad);
+    if (rc != EJ_OK)
+        return rc == EJ_UTF8 || rc == EJ_TOO_BIG ? EJ_OK : rc;
+    g->quals->n = 0;
+    if (e->author) {
+        size_t n = 0;
+        rc = g->ops->quals_get(g->st, e->author, g->quals->rows,
+                               EJ_QUAL_ROWS_MAX, &n);
+        if (rc != EJ_OK && rc != EJ_TOO_BIG)
+            return rc;
+        g->quals->n = n;
+        cj_quals_decode(g->quals);
+    }
+    rc = ej_label_decide(g->lab, &c, g->quals->q, g->quals->n, e->at_ms,
+                         &lr);
+    if (rc != EJ_OK)
+        return rc;
+    struct jw w, rw;
+    jw_init(&w, 1 << 16);
+    jw_init(&rw, 1024);
+    cj_decision_event(&w, &rw, e->content, e->author, e->text, e->text_len,
+                      &c, &lr, ej_classifier_version(g->cls));
+    char *body = jw_take(&w, NULL), *rules = jw_take(&rw, NULL);
+    char id[EJ_EVENT_ID_MAX + 32];
+    snprintf(id, sizeof id, "%s#content", e->id);
+    return add_derived(b, id, "content.checked", e->content, body, rules,
+                       e->at_ms, true, cj_decision_pack(g->p, &lr));
 }
 
 /* The event as stored in the chain: as received, sorted, with identity
@@ -370,6 +482,23 @@ static enum ej_err transition(struct batch *b, const struct parsed *e,
 static char *stored_body(const struct ingest *g, const json_t *o,
                          const struct parsed *e)
 {
+    if (e->tix == 6) {
+        /* The post's text is not kept in the log: its digest and size. */
+        json_t *c = json_deep_copy(o);
+        if (!c)
+            return NULL;
+        unsigned char h[crypto_hash_sha256_BYTES];
+        char hex[2 * crypto_hash_sha256_BYTES + 1];
+        crypto_hash_sha256(h, (const unsigned char *)e->text, e->text_len);
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        json_object_del(c, "text");
+        json_object_set_new(c, "text_sha256", json_string(hex));
+        json_object_set_new(c, "text_bytes",
+                            json_integer((json_int_t)e->text_len));
+        char *t = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(c);
+        return t;
+    }
     if (e->tix != 2)
         return json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
     json_t *c = json_deep_copy(o);
@@ -420,6 +549,8 @@ static enum ej_err apply(struct batch *b, const struct parsed *e)
 {
     struct ingest *g = b->g;
     enum ej_err rc;
+    if (e->tix == 6)
+        return check_content(b, e);
     if (e->tix == 5) {
         rc = g->ops->audience_put(g->st, (int32_t)ej_date_to_days(e->date),
                                   e->users, e->at_ms);
@@ -580,11 +711,13 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
         } else {
             for (size_t k = 0; k < b.n_derived; k++) {
                 struct derived *d = &b.derived[k];
+                const struct ej_pack *pk =
+                    d->own_pack ? d->pack : g->has_rule ? g->rule.pack : NULL;
                 dv[k] = (struct ej_event){
                     .id = d->id, .type = d->type, .at_ms = d->at_ms,
                     .recorded_ms = recorded_ms, .subject = d->subject,
-                    .pack_id = ej_pack_id(g->rule.pack),
-                    .pack_version = ej_pack_version(g->rule.pack),
+                    .pack_id = pk ? ej_pack_id(pk) : "",
+                    .pack_version = pk ? ej_pack_version(pk) : "",
                     .rules = d->rules, .body = d->body};
             }
             rc = ej_store_append(g->st, dv, b.n_derived, NULL);

@@ -37,6 +37,11 @@ struct ingest;
 enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
                        const struct vault *v, struct ingest **out);
 void ingest_free(struct ingest *g);
+/* Check content.published events with this classifier and labeler (both
+ * must outlive g); without it they are rejected (CONTENT_MODEL_MISSING). */
+enum ej_err ingest_set_content(struct ingest *g,
+                               const struct ej_classifier *cls,
+                               const struct ej_labeler *lab);
 
 /* Apply n events (JSON objects; a NULL entry is rejected as BAD_JSON with
  * parse_errors[i] as its message when given) in one transaction. results
