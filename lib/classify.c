@@ -597,18 +597,21 @@ enum ej_err ej_classify(const struct ej_classifier *c,
     o.is_educational = c->trained && o.educational >= c->threshold;
     o.practice = EJ_PRACTICE_OTHER;
     o.field = EJ_FIELD_OTHER;
-    /* The sub-label heads run only for a positive text; the phrase votes
-     * break near ties (a practice named outright beats a guess). */
+    /* The sub-label heads run only for a positive text. A practice or
+     * field named outright by the lexicon outweighs the head's guess
+     * (each phrase adds its weight to the logit); the catch-all "other"
+     * gets no phrase votes, since its phrases (course, webinar) say only
+     * that a text is educational. */
     if (o.is_occult) {
         head_scores(c, HEAD_PRACTICE, s, z);
-        for (uint32_t j = 0; j < EJ_PRACTICE_COUNT; j++)
-            z[j] += 0.5f * pv[j];
+        for (uint32_t j = 0; j < EJ_PRACTICE_OTHER; j++)
+            z[j] += pv[j];
         o.practice = (enum ej_practice)argmax(z, EJ_PRACTICE_COUNT);
     }
     if (o.is_educational) {
         head_scores(c, HEAD_FIELD, s, z);
-        for (uint32_t j = 0; j < EJ_FIELD_COUNT; j++)
-            z[j] += 0.5f * fv[j];
+        for (uint32_t j = 0; j < EJ_FIELD_OTHER; j++)
+            z[j] += fv[j];
         o.field = (enum ej_field)argmax(z, EJ_FIELD_COUNT);
     }
     *out = o;

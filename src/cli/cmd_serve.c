@@ -8,7 +8,8 @@
 
 const char cmd_serve_usage[] =
     "usage: ereje serve --db FILE [--listen HOST:PORT] [--threads N]\n"
-    "                   [--max-body BYTES] [--key-file KEY] [--enforce-drafts]\n"
+    "                   [--max-body BYTES] [--key-file KEY] [--model FILE]\n"
+    "                   [--enforce-drafts]\n"
     "       ereje serve --list-routes\n"
     "\n"
     "Run the HTTP/JSON service until SIGTERM or SIGINT (then it stops\n"
@@ -22,6 +23,10 @@ const char cmd_serve_usage[] =
     "                     /v1/events takes up to 16 MiB)\n"
     "  --key-file KEY     identity-data key (ereje keys init): needed to\n"
     "                     ingest identity data and to export it\n"
+    "  --model FILE       content model for /v1/content/check and\n"
+    "                     content.published (default: $EREJE_MODEL or the\n"
+    "                     built one; when it cannot be loaded, content\n"
+    "                     labelling is off: 503 CONTENT_MODEL_MISSING)\n"
     "  --list-routes      print METHOD PATH ROLES for every endpoint\n"
     "\n"
     "Every /v1 call needs 'Authorization: Bearer KEY' (ereje keys create).\n"
@@ -58,6 +63,8 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
             o.db = v;
         } else if ((v = cli_opt(argc, argv, &i, "--key-file", &missing))) {
             o.key_file = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--model", &missing))) {
+            o.model = v;
         } else if ((v = cli_opt(argc, argv, &i, "--listen", &missing))) {
             o.listen = v;
         } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing))) {

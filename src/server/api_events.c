@@ -42,8 +42,12 @@ static enum ej_err run(struct ej_store *st, void *ctx)
     struct events_work *w = r->work;
     struct ingest *g;
     enum ej_err rc = ingest_new(st, w->srv->policy, w->srv->vault, &g);
-    if (rc != EJ_OK)
+    if (rc == EJ_OK && w->srv->cls)
+        rc = ingest_set_content(g, w->srv->cls, w->srv->lab);
+    if (rc != EJ_OK) {
+        ingest_free(g);
         return rc;
+    }
     rc = ingest_batch(g, w->evs, w->n, (const char *const *)w->errs,
                       w->recorded_ms, w->res, &w->stats);
     ingest_free(g);

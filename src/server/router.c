@@ -44,6 +44,13 @@ const struct route srv_routes[] = {
      api_complaint_decide, "record the decision on a complaint", 0},
     {"POST", "/v1/complaints/{id}/notified", MODERATOR | ADMIN,
      api_complaint_notified, "record the notice to law enforcement", 0},
+    {"POST", "/v1/content/check", PLATFORM | ADMIN, api_content_check,
+     "classify a post and decide its labels", 0},
+    {"POST", "/v1/authors/{id}/qualifications", PLATFORM | MODERATOR | ADMIN,
+     api_author_quals_add, "record an author's qualification", 0},
+    {"GET", "/v1/authors/{id}/qualifications",
+     PLATFORM | MODERATOR | AUDITOR | ADMIN, api_author_quals_list,
+     "an author's qualifications", 0},
 };
 const size_t srv_n_routes = sizeof srv_routes / sizeof *srv_routes;
 /* metrics.c keeps a slot per route and one for "no route". */

@@ -5,6 +5,8 @@
  * queued, close the store. */
 #include "server.h"
 
+#include "contentjson.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -184,6 +186,26 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
         status = 2;
         goto out;
     }
+    pthread_mutex_init(&s->scratch_lock, NULL);
+    {
+        /* The content model is optional: without it the content routes
+         * answer 503 and content.published events are rejected. */
+        char why[512];
+        const char *mp = cj_model_path(s->opts.model);
+        if (cj_model_load(mp, &s->cls, why, sizeof why) != EJ_OK) {
+            fprintf(stderr, "ereje: serve: content labelling off: %s\n",
+                    why);
+            if (s->opts.model) {
+                status = 2;
+                goto out;
+            }
+        } else if (ej_labeler_new(p, &s->lab) != EJ_OK) {
+            fprintf(stderr, "ereje: serve: content labelling off: the packs "
+                            "have no occult or educational rule\n");
+            ej_classifier_free(s->cls);
+            s->cls = NULL;
+        }
+    }
     enum ej_err rc = ej_regcheck_new(p, &s->gate);
     if (rc != EJ_OK) {
         fprintf(stderr, "ereje: serve: no usable min_registration_age rule "
@@ -285,6 +307,10 @@ out:
     committer_free(s->cm);
     keycache_free(s->keys);
     ej_regcheck_free(s->gate);
+    srv_scratch_free_all(s);
+    ej_labeler_free(s->lab);
+    ej_classifier_free(s->cls);
+    pthread_mutex_destroy(&s->scratch_lock);
     if (s->vault) {
         vault_wipe(s->vault);
         free(s->vault);

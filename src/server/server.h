@@ -3,6 +3,7 @@
 #ifndef EJ_SERVER_H
 #define EJ_SERVER_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #define SRV_JSON_DEPTH 32
 /* An oversize body is read and discarded up to this much, then cut off. */
 #define SRV_DISCARD_LIMIT (16 * 1024 * 1024)
+#define SRV_SCRATCH_MAX 64 /* pooled classification scratches */
 
 struct srv_opts {
     const char *db;        /* SQLite file */
@@ -29,6 +31,7 @@ struct srv_opts {
     const char *listen;    /* "127.0.0.1:8080"; port 0 picks a free one */
     unsigned threads;      /* MHD thread pool; 0 = number of cores */
     size_t max_body;       /* bytes */
+    const char *model;     /* content model (--model), or NULL: default */
 };
 
 /* Run until SIGTERM or SIGINT; returns a CLI exit status. p stays owned by
@@ -141,7 +144,20 @@ struct srv {
     atomic_bool stopping;  /* SIGTERM seen: refuse new requests */
     char id_prefix[17];    /* random per process, hex */
     atomic_ullong id_seq;
+    /* Content labelling; NULL when the model could not be loaded (the
+     * content routes then answer 503). */
+    struct ej_classifier *cls;
+    struct ej_labeler *lab;
+    pthread_mutex_t scratch_lock;
+    struct ej_content_scratch *scratch[SRV_SCRATCH_MAX];
+    size_t n_scratch;
 };
+
+/* Per-request classification memory, pooled (api_content.c). NULL when
+ * out of memory. */
+struct ej_content_scratch *srv_scratch_get(struct srv *s);
+void srv_scratch_put(struct srv *s, struct ej_content_scratch *sc);
+void srv_scratch_free_all(struct srv *s);
 
 /* A new event id: prefix, the process's random prefix, a counter; unique
  * across restarts without a system call per id. out holds
@@ -217,6 +233,9 @@ void api_complaint_add(struct srv *s, struct req *r);
 void api_complaint_show(struct srv *s, struct req *r);
 void api_complaint_decide(struct srv *s, struct req *r);
 void api_complaint_notified(struct srv *s, struct req *r);
+void api_content_check(struct srv *s, struct req *r);
+void api_author_quals_add(struct srv *s, struct req *r);
+void api_author_quals_list(struct srv *s, struct req *r);
 
 enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
                              const char *url, const char *method,
