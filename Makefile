@@ -41,7 +41,8 @@ CORPUS ?= ../shared/corpus/topics.tsv
 
 train: build
 	$(BUILD)/ereje-train train --phrases models/phrases.tsv \
-	    --corpus $(CORPUS) --posts data/posts --out models/content.model
+	    --corpus $(CORPUS) --posts data/posts --dup-posts 3 \
+	    --out models/content.model
 
 eval: build
 	$(BUILD)/ereje-train eval --model models/content.model \

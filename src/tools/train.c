@@ -309,21 +309,27 @@ static void quiet(const char *s) { (void)s; }
 /* Train one head on the rows selected by want; y from label(). Writes
  * it to out in the model format. */
 static void train_head(FILE *out, const char *name, int k, double C,
-                       const struct rows *rs, struct feature_node **x,
-                       uint32_t buckets, int (*label)(const struct row *))
+                       int dup, const struct rows *rs,
+                       struct feature_node **x, uint32_t buckets,
+                       int (*label)(const struct row *))
 {
     struct problem prob = {0};
+    int reps_max = dup > 1 ? dup : 1;
     prob.n = (int)buckets + 1;
     prob.bias = -1; /* the bias is the extra feature appended above */
-    prob.y = malloc(rs->n * sizeof *prob.y);
-    prob.x = malloc(rs->n * sizeof *prob.x);
+    prob.y = malloc(rs->n * (size_t)reps_max * sizeof *prob.y);
+    prob.x = malloc(rs->n * (size_t)reps_max * sizeof *prob.x);
     for (size_t i = 0; i < rs->n; i++) {
         int y = label(&rs->r[i]);
         if (rs->r[i].part != 0 || y < 0)
             continue;
-        prob.y[prob.l] = y;
-        prob.x[prob.l] = x[i];
-        prob.l++;
+        /* our posts may count several times: they are the target domain */
+        int reps = rs->r[i].source == 1 ? reps_max : 1;
+        for (int q = 0; q < reps; q++) {
+            prob.y[prob.l] = y;
+            prob.x[prob.l] = x[i];
+            prob.l++;
+        }
     }
     struct parameter par = {0};
     int wl[2] = {0, 1};
@@ -449,26 +455,37 @@ static int y_field(const struct row *r)
 
 struct opts {
     const char *phrases, *corpus, *posts, *model, *out;
-    double C;
+    double C, threshold;
+    int dup;
+    bool show_errors;
 };
 
 static void usage(FILE *f)
 {
     fputs(
         "usage: ereje-train train --phrases FILE --corpus TSV --posts DIR "
-        "--out MODEL [--C X]\n"
+        "--out MODEL\n"
+        "                         [--C X] [--dup-posts N]\n"
         "       ereje-train eval --model MODEL --corpus TSV --posts DIR\n"
         "       ereje-train fasttext --corpus TSV --posts DIR --out DIR\n"
+        "       ereje-train cv --phrases FILE --corpus TSV --posts DIR\n"
+        "                      [--C X] [--dup-posts N] [--threshold T]\n"
+        "                      [--show-errors]\n"
         "\n"
         "train     fit the content model on the corpus's train split and "
         "the\n"
         "          training part of our posts; write MODEL (text). Each\n"
         "          head's C is chosen by 5-fold cross-validation on the\n"
-        "          training rows unless --C is given\n"
+        "          training rows unless --C is given; --dup-posts N counts\n"
+        "          each of our posts N times (make train uses 3, chosen by\n"
+        "          `cv` on the training rows)\n"
         "eval      precision, recall, F1 by class and language, and the\n"
         "          confusion matrix, on the corpus's test split and on the\n"
         "          held-out part of our posts (1 in 5, by a hash of the "
         "text)\n"
+        "cv        5-fold cross-validation of the occult and educational\n"
+        "          heads on the training rows only (for choosing settings\n"
+        "          without looking at the held-out posts or the test split)\n"
         "fasttext  write the same splits as fastText files (train.txt,\n"
         "          test_corpus.txt, test_posts.txt) for the benchmark\n",
         f);
@@ -477,11 +494,16 @@ static void usage(FILE *f)
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
     o->C = 0; /* chosen by cross-validation */
+    o->threshold = 0.5;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
+        }
+        if (strcmp(a, "--show-errors") == 0) {
+            o->show_errors = true;
+            continue;
         }
         if (i + 1 >= argc)
             die("%s needs a value (see --help)", a);
@@ -498,6 +520,10 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             o->out = v;
         else if (strcmp(a, "--C") == 0)
             o->C = strtod(v, NULL);
+        else if (strcmp(a, "--dup-posts") == 0)
+            o->dup = atoi(v);
+        else if (strcmp(a, "--threshold") == 0)
+            o->threshold = strtod(v, NULL);
         else
             die("unknown option %s (see --help)", a);
     }
@@ -552,7 +578,8 @@ static int cmd_train(const struct opts *o)
     if (plen && lex[plen - 1] != '\n')
         nlex++;
     fprintf(out, "ereje-content-model 1\n");
-    fprintf(out, "id lr rows%zu data%08x\n", ntrain, digest);
+    fprintf(out, "id lr rows%zu posts-x%d data%08x\n", ntrain,
+            o->dup > 1 ? o->dup : 1, digest);
     fprintf(out, "buckets %u\nsub_buckets %u\nthreshold 0.5\nphrases %zu\n",
             buckets, ej_classifier_sub_buckets(c), nlex);
     fwrite(lex, 1, plen, out);
@@ -560,12 +587,13 @@ static int cmd_train(const struct opts *o)
         fputc('\n', out);
     fprintf(stderr, "ereje-train: %zu training rows (of %zu)\n", ntrain,
             rs.n);
-    train_head(out, "occult", 1, o->C, &rs, x, buckets, y_occult);
-    train_head(out, "educational", 1, o->C, &rs, x, buckets, y_edu);
+    train_head(out, "occult", 1, o->C, o->dup, &rs, x, buckets, y_occult);
+    train_head(out, "educational", 1, o->C, o->dup, &rs, x, buckets, y_edu);
     uint32_t sub = ej_classifier_sub_buckets(c);
-    train_head(out, "practice", EJ_PRACTICE_COUNT, o->C, &rs, xw, sub,
-               y_practice);
-    train_head(out, "field", EJ_FIELD_COUNT, o->C, &rs, xw, sub, y_field);
+    train_head(out, "practice", EJ_PRACTICE_COUNT, o->C, o->dup, &rs, xw,
+               sub, y_practice);
+    train_head(out, "field", EJ_FIELD_COUNT, o->C, o->dup, &rs, xw, sub,
+               y_field);
     if (fclose(out) != 0 || rename(tmp, o->out) != 0)
         die("%s: %s", o->out, strerror(errno));
     fprintf(stderr, "ereje-train: wrote %s\n", o->out);
@@ -760,6 +788,127 @@ static int cmd_eval(const struct opts *o)
     return 0;
 }
 
+/* ---- cross-validation on the training rows only ---------------------- */
+
+/* Train one binary head on rows where sel(i) and return the model. */
+static struct model *fit_binary(const struct rows *rs,
+                                struct feature_node **x, uint32_t buckets,
+                                double C, int dup_posts,
+                                int (*label)(const struct row *),
+                                const int *fold, int skip)
+{
+    struct problem prob = {0};
+    size_t cap = rs->n * (size_t)(dup_posts > 1 ? dup_posts : 1);
+    prob.n = (int)buckets + 1;
+    prob.bias = -1;
+    prob.y = malloc(cap * sizeof *prob.y);
+    prob.x = malloc(cap * sizeof *prob.x);
+    size_t pos = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->r[i].part != 0 || fold[i] == skip)
+            continue;
+        int reps = rs->r[i].source == 1 && dup_posts > 1 ? dup_posts : 1;
+        for (int k = 0; k < reps; k++) {
+            prob.y[prob.l] = label(&rs->r[i]);
+            prob.x[prob.l] = x[i];
+            prob.l++;
+        }
+        pos += label(&rs->r[i]) * reps;
+    }
+    struct parameter par = {0};
+    int wl[2] = {0, 1};
+    double wv[2] = {1, pos ? (double)(prob.l - (int)pos) / (double)pos : 1};
+    par.solver_type = L2R_LR;
+    par.eps = 0.01;
+    par.C = C;
+    par.nr_weight = 2;
+    par.weight_label = wl;
+    par.weight = wv;
+    struct model *m = train(&prob, &par);
+    free(prob.y);
+    free(prob.x);
+    return m;
+}
+
+static double prob_pos(const struct model *m, const struct feature_node *x)
+{
+    double dv;
+    predict_values(m, x, &dv);
+    /* dv is for label[0] */
+    if (m->label[0] != 1)
+        dv = -dv;
+    return 1.0 / (1.0 + exp(-dv));
+}
+
+static int cmd_cv(const struct opts *o)
+{
+    struct rows rs = {0};
+    if (!o->phrases)
+        die("--phrases is required");
+    load_all(o, &rs);
+    size_t plen, line = 0;
+    char *lex = slurp(o->phrases, &plen);
+    struct ej_classifier *c;
+    if (ej_classifier_new_untrained(lex, plen, &c, &line) != EJ_OK)
+        die("%s:%zu: bad lexicon", o->phrases, line);
+    struct ej_content_scratch *s;
+    if (ej_content_scratch_new(c, TEXT_MAX, &s) != EJ_OK)
+        die("out of memory");
+    struct feature_node **x = malloc(rs.n * sizeof *x);
+    int *fold = malloc(rs.n * sizeof *fold);
+    for (size_t i = 0; i < rs.n; i++) {
+        struct feature_node *xw;
+        row_features(c, s, &rs.r[i], &x[i], &xw);
+        free(xw);
+        fold[i] = (int)((fnv(rs.r[i].text, rs.r[i].len) / 5) % 5);
+    }
+    set_print_string_function(quiet);
+    double C = o->C > 0 ? o->C : 64;
+    struct conf cf[2];
+    memset(cf, 0, sizeof cf);
+    for (int f = 0; f < 5; f++) {
+        struct model *mo = fit_binary(&rs, x, ej_classifier_buckets(c), C,
+                                      o->dup, y_occult, fold, f);
+        struct model *me = fit_binary(&rs, x, ej_classifier_buckets(c), C,
+                                      o->dup, y_edu, fold, f);
+        for (size_t i = 0; i < rs.n; i++) {
+            if (rs.r[i].part != 0 || fold[i] != f)
+                continue;
+            struct ej_classification cl;
+            memset(&cl, 0, sizeof cl);
+            cl.occult = (float)prob_pos(mo, x[i]);
+            cl.educational = (float)prob_pos(me, x[i]);
+            cl.is_occult = cl.occult >= o->threshold;
+            cl.is_educational = cl.educational >= o->threshold;
+            struct conf *k = &cf[rs.r[i].source];
+            if (o->show_errors && rs.r[i].source == 1 &&
+                predicted(&cl) != rs.r[i].cls)
+                printf("ERR %s->%s o=%.2f e=%.2f %s | %.160s\n",
+                       cls_names[rs.r[i].cls], cls_names[predicted(&cl)],
+                       cl.occult, cl.educational, rs.r[i].lang, rs.r[i].text);
+            k->m[rs.r[i].cls][predicted(&cl)]++;
+            k->n++;
+        }
+        free_and_destroy_model(&mo);
+        free_and_destroy_model(&me);
+    }
+    printf("5-fold CV on the training rows, C=%g, posts x%d, threshold "
+           "%.2f\n", C, o->dup > 1 ? o->dup : 1, o->threshold);
+    report("corpus train split (CV)", &cf[0], false);
+    report("our training posts (CV)", &cf[1], true);
+    for (size_t i = 0; i < rs.n; i++) {
+        free(x[i]);
+        free(rs.r[i].text);
+    }
+    free(x);
+    free(fold);
+    free(rs.r);
+    free(lex);
+    ej_content_scratch_free(s);
+    ej_classifier_free(c);
+    return 0;
+}
+
 /* ---- fastText export ---------------------------------------------------- */
 
 static void ft_line(FILE *f, const struct row *r)
@@ -816,5 +965,7 @@ int main(int argc, char **argv)
         return cmd_eval(&o);
     if (strcmp(argv[1], "fasttext") == 0)
         return cmd_fasttext(&o);
+    if (strcmp(argv[1], "cv") == 0)
+        return cmd_cv(&o);
     die("unknown command %s (see --help)", argv[1]);
 }
