@@ -16,6 +16,7 @@ SECS=${EJ_BENCH_SECONDS:-5}
 "$BENCH" "$OUT"
 "$B/bench/ereje-bench-anon" "$OUT"
 "$B/bench/ereje-bench-fp" "$OUT"
+sh "$SRC/bench/content.sh" "$B"
 
 T=$(mktemp -d)
 NGINX_PID= EREJE_PID=

@@ -30,6 +30,8 @@ struct ej_norm {
     /* the token being built, as folded code points */
     uint32_t cp[TOKEN_CPS_MAX];
     uint32_t ncp;
+    uint32_t nlat, ncyr, ndig, flags; /* of the token being built */
+    bool has_q;
     bool in_hashtag;
 };
 
@@ -227,10 +229,11 @@ static void translit(struct outbuf *o, const unsigned char *w, size_t n)
     } multi[] = {
         {"shch", 4, 0x449}, {"sch", 3, 0x449}, {"sh", 2, 0x448},
         {"ch", 2, 0x447},   {"zh", 2, 0x436},  {"kh", 2, 0x445},
-        {"ts", 2, 0x446},   {"ya", 2, 0x44F},  {"ja", 2, 0x44F},
-        {"yu", 2, 0x44E},   {"ju", 2, 0x44E},  {"yo", 2, 0x435},
-        {"jo", 2, 0x435},   {"ye", 2, 0x435},  {"gh", 2, 0x433},
+        {"ts", 2, 0x446},   {"ya", 2, 0x44F},  {"yu", 2, 0x44E},
+        {"yo", 2, 0x435},   {"ye", 2, 0x435},  {"gh", 2, 0x433},
     };
+    /* j is always ж: Kazakh typed in ASCII writes jana, jaqsy (жаңа,
+     * жақсы); Russian transliteration writes я, ю as ya, yu. */
     static const uint32_t single[26] = {
         0x430, 0x431, 0x446, 0x434, 0x435, 0x444, 0x433, 0x445, 0x438,
         0x436, 0x43A, 0x43B, 0x43C, 0x43D, 0x43E, 0x43F, 0x43A, 0x440,
@@ -245,9 +248,9 @@ static void translit(struct outbuf *o, const unsigned char *w, size_t n)
         }
         size_t used = 0;
         uint32_t cy = 0;
-        /* only s c z k t y j g start a multi-letter rule */
+        /* only s c z k t y g start a multi-letter rule */
         bool may = c >= 'a' && c <= 'z' && i + 1 < n &&
-                   ((0x30C0644u >> (c - 'a')) & 1u);
+                   ((0x30C0444u >> (c - 'a')) & 1u);
         for (size_t r = 0; may && r < EJ_ARRAY_LEN(multi); r++) {
             size_t k = multi[r].len;
             if (multi[r].from[0] == c && k <= n - i &&
@@ -275,44 +278,54 @@ static void translit(struct outbuf *o, const unsigned char *w, size_t n)
     }
 }
 
+/* Count a letter of the token being built and note its clues. */
+static inline void note(struct ej_norm *n, uint32_t c)
+{
+    if (c >= 0x430 && c <= 0x44F) {
+        n->ncyr++;
+        if (c == 0x44A || c == 0x449 || c == 0x44D)
+            n->flags |= EJ_TOK_RU_LETTER;
+    } else if (c >= 'a' && c <= 'z') {
+        n->nlat++;
+        n->has_q |= c == 'q';
+    } else if (c >= '0' && c <= '9') {
+        n->ndig++;
+    } else if (is_latin(c)) {
+        n->nlat++;
+        n->flags |= EJ_TOK_KK_LATIN;
+    } else if (is_cyr(c)) {
+        n->ncyr++;
+        switch (c) {
+        case 0x4D9: case 0x493: case 0x49B: case 0x4A3: case 0x4E9:
+        case 0x4B1: case 0x4AF: case 0x4BB: case 0x456:
+            n->flags |= EJ_TOK_KK_LETTER;
+            break;
+        case 0x451:
+            n->flags |= EJ_TOK_RU_LETTER;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 /* Emit the token in n->cp as view and cyr bytes and record it. */
 static void flush(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
                   uint32_t *ntok, bool *any_latin)
 {
     if (n->ncp == 0)
         return;
-    uint32_t flags = n->in_hashtag ? EJ_TOK_HASHTAG : 0;
-    uint32_t nlat = 0, ncyr = 0, ndig = 0;
-    for (uint32_t i = 0; i < n->ncp; i++) {
-        uint32_t c = n->cp[i];
-        if (c >= 0x430 && c <= 0x44F && c != 0x44A && c != 0x449 &&
-            c != 0x44D) {
-            ncyr++; /* the common case: а..я, no clue */
-        } else if (c >= 'a' && c <= 'z') {
-            nlat++;
+    /* Counts and clues were noted as the letters came (note()). */
+    uint32_t flags = n->flags | (n->in_hashtag ? EJ_TOK_HASHTAG : 0);
+    uint32_t nlat = n->nlat, ncyr = n->ncyr, ndig = n->ndig;
+    n->nlat = n->ncyr = n->ndig = 0;
+    n->flags = 0;
+    if (n->has_q)
+        for (uint32_t i = 0; i < n->ncp; i++)
             /* q is Kazakh Latin unless it is English qu */
-            if (c == 'q' && (i + 1 == n->ncp || n->cp[i + 1] != 'u'))
+            if (n->cp[i] == 'q' && (i + 1 == n->ncp || n->cp[i + 1] != 'u'))
                 flags |= EJ_TOK_KK_LATIN;
-        } else if (c >= '0' && c <= '9') {
-            ndig++;
-        } else if (is_latin(c)) {
-            nlat++;
-            flags |= EJ_TOK_KK_LATIN;
-        } else if (is_cyr(c)) {
-            ncyr++;
-            switch (c) {
-            case 0x4D9: case 0x493: case 0x49B: case 0x4A3: case 0x4E9:
-            case 0x4B1: case 0x4AF: case 0x4BB: case 0x456:
-                flags |= EJ_TOK_KK_LETTER;
-                break;
-            case 0x451: case 0x44A: case 0x449: case 0x44D:
-                flags |= EJ_TOK_RU_LETTER;
-                break;
-            default:
-                break;
-            }
-        }
-    }
+    n->has_q = false;
     /* A mixed-script word is read in its main script: look-alike letters
      * of the other script are converted (ties go to Cyrillic). */
     if (nlat && ncyr) {
@@ -397,6 +410,7 @@ static void add_cp(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
     if (n->ncp == TOKEN_CPS_MAX)
         flush(n, v, cy, ntok, any_latin);
     n->cp[n->ncp++] = c;
+    note(n, c);
 }
 
 static void emit_emoji(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
@@ -433,6 +447,8 @@ enum ej_err ej_norm_run(struct ej_norm *n, const char *text, size_t len,
     uint32_t prev = 0; /* the previous code point, before folding */
 
     n->ncp = 0;
+    n->nlat = n->ncyr = n->ndig = n->flags = 0;
+    n->has_q = false;
     n->in_hashtag = false;
     put(&v, ' ');
     put(&cy, ' ');
@@ -451,6 +467,7 @@ enum ej_err ej_norm_run(struct ej_norm *n, const char *text, size_t len,
             if (n->ncp == TOKEN_CPS_MAX)
                 flush(n, &v, &cy, &ntok, &any_latin);
             n->cp[n->ncp++] = c;
+            note(n, c);
             prev = c;
             continue;
         }
