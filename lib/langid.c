@@ -88,6 +88,8 @@ static const char *const words_kk[] = {
     "ға", "ке", "қа", "ды", "ді", "ты", "ті", "ны", "ні", "бірге", "басқа",
     "сондай", "осындай", "біреу", "ештеңе", "барша", "алу", "беру",
     "жасау", "ету", "қазан", "желтоқсан", "қаңтар", "наурыз", "сәуір",
+    "сатылады", "сатамын", "таза", "тау", "жеткізу", "бүгін", "сатып",
+    "керемет", "үлкен", "кішкентай", "бәрі", "бәріне", "көп", "аз",
 };
 
 static uint32_t slot_of(uint32_t h) { return (h * 2654435761u) >> (32 - SET_BITS); }
@@ -152,13 +154,14 @@ static enum ej_err add_list(struct ej_langid *l, struct ej_norm *n,
 static const char *const sfx_kk[] = {
     "лар", "лер", "дар", "дер", "тар", "тер", "ның", "нің", "дың", "дің",
     "тың", "тің", "мыз", "міз", "сыз", "сіз", "ңыз", "ңіз", "дағы", "дегі",
-    "ған", "ген", "қан", "кен"};
+    "ған", "ген", "қан", "кен", "ыды", "іді", "мын", "мін"};
 static const char *const sfx_ru[] = {
     "ого", "его", "ая", "ое", "ые", "ых", "их", "тся", "ция", "ние", "ость",
     "ами", "ями", "ешь", "ишь", "ует", "ов", "ев", "ому", "ться"};
 static const char *const sfx_kk_lat[] = {
     "lar", "ler", "dar", "der", "tar", "ter", "dyn", "din", "nyn", "nin",
-    "myz", "miz", "syz", "siz", "nyz", "niz", "ghan", "gen", "dagy", "degi"};
+    "myz", "miz", "syz", "siz", "nyz", "niz", "ghan", "gen", "dagy", "degi",
+    "ydy", "idi", "ady", "edi", "myn", "min"};
 static const char *const sfx_ru_lat[] = {"ogo", "ego", "aya", "oye", "iya",
                                          "tsya", "tsia", "nie", "stvo",
                                          "yesh", "ish", "yte", "ite"};

@@ -71,14 +71,8 @@ int cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *db = NULL;
     unsigned long long from = 1;
-    if (argc >= 2 && strcmp(argv[1], "content") == 0) {
-        for (int i = 2; i < argc; i++)
-            if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-                fputs(cmd_audit_content_usage, stdout);
-                return EXIT_OK;
-            }
+    if (argc >= 2 && strcmp(argv[1], "content") == 0)
         return cmd_audit_content(ctx, argc, argv);
-    }
     if (argc < 2 || (strcmp(argv[1], "verify") != 0 &&
                      strcmp(argv[1], "export") != 0)) {
         fputs(cmd_audit_usage, stderr);

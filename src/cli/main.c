@@ -144,7 +144,11 @@ int main(int argc, char **argv)
         }
         for (int i = 1; i < nrest; i++)
             if (strcmp(rest[i], "--help") == 0 || strcmp(rest[i], "-h") == 0) {
-                fputs(commands[c].usage, stdout);
+                /* audit content has its own page */
+                bool content = commands[c].run == cmd_audit && nrest > 1 &&
+                               strcmp(rest[1], "content") == 0;
+                fputs(content ? cmd_audit_content_usage : commands[c].usage,
+                      stdout);
                 status = EXIT_OK;
                 goto out;
             }

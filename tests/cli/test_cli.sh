@@ -155,5 +155,79 @@ run order-unknown 2 "$E" order show --db "$ODB" --id ord_nope
 run order-audit 0 "$E" audit verify --db "$ODB"
 has order-audit out "ok: 10 events"
 
+# Content labelling: classify, label, author, audit content.
+M="--model $SRC/models/content.model"
+printf '%s\n' \
+    '{"id":"a","text":"Расклад таро на любовь 🔮 5000 тг, пишите в директ"}' \
+    '{"id":"b","text":"Taza tau baly satylady, 1 litr 5000 tg"}' \
+    '{"id":"c","text":"Python для начинающих: 8 недель, проекты, сертификат"}' \
+    '{"id":"d"}' \
+    'not json' \
+    '{"id":"f","text":""}' >"$T/posts.jsonl"
+printf '{"id":"u","text":"\377"}\n' >>"$T/posts.jsonl"
+run classify 1 "$E" classify $M "$T/posts.jsonl"
+[ "$(wc -l <"$T/out")" -eq 7 ] && pass=$((pass + 1)) || { echo "FAIL classify: not one line per input"; fail=$((fail + 1)); }
+has classify out '{"id":"a","lang":"ru","mixed":null,"labels":["occult"],"occult":{"score":'
+has classify out '"practice":"tarot"'
+has classify out '{"id":"b","lang":"kk","mixed":null,"labels":[]'
+has classify out '"labels":["educational"]'
+has classify out '"field":"it"'
+has classify out '{"id":"d","line":4,"error":{"code":"FIELD_MISSING"'
+has classify out '{"id":null,"line":5,"error":{"code":"JSON_SYNTAX"'
+has classify out '{"id":"f","lang":null,"mixed":null,"labels":[]'
+has classify out '{"id":null,"line":7,"error":{"code":"UTF8"'
+has classify err 'line 7: UTF8'
+run classify-help 0 "$E" classify --help && has classify-help out "occult {score, practice}"
+run classify-max 1 "$E" classify $M --max-text 10 "$T/posts.jsonl"
+has classify-max out '"code":"TOO_BIG"'
+run classify-bad-max 2 "$E" classify $M --max-text 0 "$T/posts.jsonl"
+run classify-no-model 3 "$E" classify --model "$T/none.model" "$T/posts.jsonl"
+has classify-no-model err "make train"
+printf 'ereje-content-model 1\nbogus\n' >"$T/bad.model"
+run classify-bad-model 2 "$E" classify --model "$T/bad.model" "$T/posts.jsonl"
+has classify-bad-model err "bad.model:2"
+
+printf '%s\n' '{"id":"a","text":"Расклад таро на любовь 🔮 5000 тг, пишите в директ","at":"2026-11-28T10:00:00+05:00"}' >"$T/one.jsonl"
+run label-shadow 0 "$E" label $M "$T/one.jsonl"
+has label-shadow out '"decision":"allow","advisory":"label","label_lang":"ru"'
+run label-enforce 0 "$E" --enforce-drafts label $M "$T/one.jsonl"
+has label-enforce out '"decision":"label"'
+has label-enforce out 'директ\u000a\u000aМатериал носит развлекательный характер'
+run label-bad-at 2 "$E" label $M --at yesterday "$T/one.jsonl"
+
+CDB=$T/content.db
+run author-add 0 "$E" author add --db "$CDB" --id acc-1 --type diploma \
+    --number D-1 --issuer "КазНУ" --fields psychology,parenting --status verified
+has author-add out '"author":"acc-1","type":"diploma","number":"D-1","issuer":"КазНУ","fields":["psychology","parenting"],"valid_until":null,"status":"verified"'
+run author-bad-field 2 "$E" author add --db "$CDB" --id acc-1 --type diploma \
+    --number D-2 --issuer x --fields tarot
+has author-bad-field err "fields"
+run author-bad-type 2 "$E" author add --db "$CDB" --id acc-1 --type badge \
+    --number D-2 --issuer x --fields it
+run author-list 0 "$E" author list --db "$CDB" --id acc-1
+has author-list out '"number":"D-1"'
+printf '%s\n' \
+    '{"id":"q1","author":"acc-1","text":"Вебинар для родителей: как говорить с подростком без криков и наказаний. Ведёт детский психолог"}' \
+    '{"id":"q2","author":"acc-2","text":"Вебинар для родителей: как говорить с подростком без криков и наказаний. Ведёт детский психолог"}' \
+    '{"id":"q3","text":"Гороскоп на неделю для Тельцов. Информация носит развлекательный характер."}' \
+    '{"id":"q4","text":"Натальная карта с разбором, 15 000 ₸, запись в WhatsApp"}' \
+    'broken' >"$T/export.jsonl"
+run audit-content 1 "$E" audit content --db "$CDB" $M --summary "$T/sum.json" "$T/export.jsonl"
+has audit-content out '"id":"q2","line":2,"finding":"educational_without_qualification"'
+has audit-content out '"reason":"no_qualification","author":"acc-2"'
+has audit-content out '"id":"q4","line":4,"finding":"occult_without_disclaimer"'
+lacks_q1=$(grep -c '"id":"q1"' "$T/out"); [ "$lacks_q1" -eq 0 ] && pass=$((pass + 1)) || { echo "FAIL audit-content: q1 is qualified"; fail=$((fail + 1)); }
+lacks_q3=$(grep -c '"id":"q3"' "$T/out"); [ "$lacks_q3" -eq 0 ] && pass=$((pass + 1)) || { echo "FAIL audit-content: q3 has a disclaimer"; fail=$((fail + 1)); }
+has audit-content err "posts 4 (bad lines 1)"
+has audit-content err "occult 2, without disclaimer 1"
+has audit-content err "educational 2, without qualification 1"
+cp "$T/sum.json" "$T/sumf"
+has audit-content-json sumf '"posts":4,"bad_lines":1,"occult":2,"occult_without_disclaimer":1,"educational":2,"educational_without_qualification":1'
+has audit-content-json sumf '"by_lang":{"ru":{"posts":4'
+run audit-content-help 0 "$E" audit content --help && has audit-content-help out "occult_without_disclaimer"
+run audit-content-noinput 2 "$E" audit content $M
+run audit-content-verify 0 "$E" audit verify --db "$CDB"
+has audit-content-verify out "ok: 1 events"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
