@@ -41,6 +41,12 @@ Try it (in another terminal):
   curl -s -H "Authorization: Bearer $KEY" $URL/v1/accounts/acct0000059
   curl -s -H "Authorization: Bearer $KEY" $URL/v1/events \\
        -d '{"id":"demo-1","type":"account.followers","account":"newcomer","followers":5001,"at":"2026-11-28T10:00:00+05:00"}'
+  curl -s -H "Authorization: Bearer $KEY" $URL/v1/content/check \\
+       -d '{"id":"p1","text":"Расклад таро на любовь 🔮 5000 тг, пишите в директ"}'
+  curl -s -H "Authorization: Bearer $KEY" $URL/v1/authors/acc-1/qualifications \\
+       -d '{"type":"diploma","number":"D-1","issuer":"KazNMU","fields":["medicine"],"status":"verified"}'
+  curl -s -H "Authorization: Bearer $KEY" $URL/v1/content/check \\
+       -d '{"id":"p2","author":"acc-1","text":"Марафон по правильному питанию, 21 день, старт 1 декабря"}'
   $E registry export --db $DB --format csv
   $E report audience --db $DB --month 2026-11
   $E audit verify --db $DB
