@@ -250,13 +250,18 @@ static void disclaimers(void **state)
     ej_policy_free(p);
 }
 
-static size_t g_failed;
+static size_t g_failed, g_known, g_fixed;
 
+/* A case may carry a 4th field "known-miss: why": the shipped model gets
+ * it wrong today. It is reported, not failed, so the file keeps the
+ * truth; a known miss that starts passing is reported too, to be moved
+ * back. */
 static void classify_case(char **f, size_t n, size_t lineno)
 {
     struct ej_classification c;
-    if (n != 3)
-        fail_msg("classify.tsv:%zu: expected 3 fields", lineno);
+    if (n != 3 && n != 4)
+        fail_msg("classify.tsv:%zu: expected 3 or 4 fields", lineno);
+    bool known = n == 4 && strncmp(f[3], "known-miss", 10) == 0;
     classify_text(f[0], &c);
     bool occ = strcmp(f[1], "occult") == 0, edu = strcmp(f[1],
                                                           "educational") == 0;
@@ -272,19 +277,30 @@ static void classify_case(char **f, size_t n, size_t lineno)
              strcmp(ej_field_name(c.field), f[2]) != 0)
         why = "wrong field";
     if (why) {
-        print_error("classify.tsv:%zu: %s (occult %.3f %s, educational %.3f "
-                    "%s): %s\n",
-                    lineno, why, c.occult, ej_practice_name(c.practice),
-                    c.educational, ej_field_name(c.field), f[0]);
-        g_failed++;
+        print_error("classify.tsv:%zu: %s%s (occult %.3f %s, educational "
+                    "%.3f %s): %s\n",
+                    lineno, known ? "known miss: " : "", why, c.occult,
+                    ej_practice_name(c.practice), c.educational,
+                    ej_field_name(c.field), f[0]);
+        if (known)
+            g_known++;
+        else
+            g_failed++;
+    } else if (known) {
+        print_message("classify.tsv:%zu: a known miss now passes: %s\n",
+                      lineno, f[0]);
+        g_fixed++;
     }
 }
 
 static void hard_cases(void **state)
 {
     (void)state;
-    g_failed = 0;
+    g_failed = g_known = g_fixed = 0;
     each_case(CASES "classify.tsv", classify_case);
+    print_message("hard cases: %zu failed, %zu known misses, %zu known "
+                  "misses now passing\n",
+                  g_failed, g_known, g_fixed);
     assert_int_equal(g_failed, 0);
 }
 
