@@ -9,7 +9,8 @@
  *     survives case, spacing, punctuation, Latin/Cyrillic look-alike
  *     letters and small edits; two texts are near-duplicates when their
  *     fingerprints differ in few bits (ej_textfp_distance).
- * Not yet wired to the service (see docs/ARCHITECTURE.md).
+ * The service keeps them in src/common/reupload.c (store table
+ * fingerprints, filled when an order is closed with the removed content).
  */
 #ifndef EREJE_FINGERPRINT_H
 #define EREJE_FINGERPRINT_H

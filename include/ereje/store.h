@@ -120,6 +120,17 @@ struct ej_qual_row {
     int64_t updated_ms;
 };
 
+/* A fingerprint of removed content (lib/store/migrations/0008). */
+enum ej_fp_kind { EJ_FP_SHA256, EJ_FP_TEXT };
+struct ej_fp_row {
+    uint64_t seq;            /* set by the store */
+    char order_id[EJ_EVENT_ID_MAX + 1];
+    enum ej_fp_kind kind;
+    unsigned char digest[EJ_HASH_LEN]; /* EJ_FP_SHA256 */
+    uint64_t simhash;                  /* EJ_FP_TEXT */
+    int64_t added_ms;
+};
+
 enum ej_role {
     EJ_ROLE_PLATFORM = 1,
     EJ_ROLE_MODERATOR = 2,
@@ -229,6 +240,12 @@ struct ej_store_ops {
     enum ej_err (*quals_get)(struct ej_store *s, const char *author,
                              struct ej_qual_row *out, size_t max,
                              size_t *n);
+    /* Fingerprints: append one; call fn for each with seq > after, in
+     * seq order (fn returns non-zero to stop). */
+    enum ej_err (*fp_add)(struct ej_store *s, const struct ej_fp_row *r);
+    enum ej_err (*fp_scan)(struct ej_store *s, uint64_t after,
+                           int (*fn)(const struct ej_fp_row *r, void *ctx),
+                           void *ctx);
 };
 
 /* The SQLite backend (WAL, numbered migrations). */

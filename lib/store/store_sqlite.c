@@ -897,6 +897,73 @@ static enum ej_err sq_quals_get(struct ej_store *base, const char *author,
     return rc;
 }
 
+static enum ej_err sq_fp_add(struct ej_store *base, const struct ej_fp_row *r)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO fingerprints (order_id, kind, digest, "
+                           "simhash, added_ms) VALUES (?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    bind_text(st, 1, r->order_id);
+    bind_text(st, 2, r->kind == EJ_FP_SHA256 ? "sha256" : "text");
+    if (r->kind == EJ_FP_SHA256) {
+        sqlite3_bind_blob(st, 3, r->digest, EJ_HASH_LEN, SQLITE_STATIC);
+        sqlite3_bind_null(st, 4);
+    } else {
+        sqlite3_bind_null(st, 3);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)r->simhash);
+    }
+    sqlite3_bind_int64(st, 5, r->added_ms);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? EJ_OK : EJ_IO;
+}
+
+static enum ej_err sq_fp_scan(struct ej_store *base, uint64_t after,
+                              int (*fn)(const struct ej_fp_row *r, void *ctx),
+                              void *ctx)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    enum ej_err rc = EJ_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT seq, order_id, kind, digest, simhash, "
+                           "added_ms FROM fingerprints WHERE seq > ? "
+                           "ORDER BY seq",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        struct ej_fp_row r;
+        memset(&r, 0, sizeof r);
+        r.seq = (uint64_t)sqlite3_column_int64(st, 0);
+        snprintf(r.order_id, sizeof r.order_id, "%s", col_text(st, 1));
+        r.kind = strcmp(col_text(st, 2), "sha256") == 0 ? EJ_FP_SHA256
+                                                        : EJ_FP_TEXT;
+        if (r.kind == EJ_FP_SHA256) {
+            if (sqlite3_column_bytes(st, 3) != EJ_HASH_LEN)
+                continue; /* not written by ereje */
+            memcpy(r.digest, sqlite3_column_blob(st, 3), EJ_HASH_LEN);
+        } else {
+            r.simhash = (uint64_t)sqlite3_column_int64(st, 4);
+        }
+        r.added_ms = sqlite3_column_int64(st, 5);
+        if (fn(&r, ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 #define CMP_COLS                                                            \
     "id, received_ms, category, target, reporter, decide_due_ms, "          \
     "decision, action, reason, decided_ms, urgent, notify_due_ms, "         \
@@ -1055,6 +1122,8 @@ static const struct ej_store_ops sqlite_ops = {
     .complaint_get = sq_complaint_get,
     .qual_put = sq_qual_put,
     .quals_get = sq_quals_get,
+    .fp_add = sq_fp_add,
+    .fp_scan = sq_fp_scan,
     .order_put = sq_order_put,
     .order_get = sq_order_get,
     .orders_scan = sq_orders_scan,

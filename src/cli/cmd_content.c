@@ -15,6 +15,7 @@
 
 #include "authors.h"
 #include "contentjson.h"
+#include "reupload.h"
 
 #define LINE_MAX_BYTES (4u * 1024u * 1024u)
 
@@ -43,8 +44,10 @@ const char cmd_label_usage[] =
     "are {\"id\", \"text\", \"author\"?, \"at\"?, \"qualifications\"?}; the\n"
     "author's qualifications come from the line, else from --db (ereje\n"
     "author add). Output lines add to classify's fields:\n"
-    "  decision (allow | label | hold), advisory (what enforcing every rule\n"
-    "  gives), label_lang, rules [{rule, kind, mode, decision, reason,\n"
+    "  decision (allow | label | hold | block_kz), advisory (what enforcing\n"
+    "  every rule gives), reupload (with --db: the order under which the\n"
+    "  same or nearly the same text was removed, then block_kz),\n"
+    "  label_lang, rules [{rule, kind, mode, decision, reason,\n"
     "  qualification}], label_texts [{kind, rule, mode, text}],\n"
     "  labelled_text\n"
     "  (the text with the labels that take effect; null when held).\n"
@@ -70,6 +73,7 @@ struct run {
     struct ej_content_scratch *scr;
     struct ej_labeler *lab;
     struct ej_store *st;
+    struct reupload *reup; /* with --db: the re-upload bank */
     size_t max_text;
     int64_t default_at;
 };
@@ -103,6 +107,7 @@ static void run_free(struct run *r)
     ej_content_scratch_free(r->scr);
     ej_classifier_free(r->cls);
     ej_labeler_free(r->lab);
+    reupload_free(r->reup);
     if (r->st)
         ej_store_close(r->st);
 }
@@ -265,6 +270,7 @@ enum mode { M_CLASSIFY, M_LABEL, M_AUDIT };
 
 struct audit_stats {
     size_t posts, errors, occult, occult_missing, edu, edu_missing;
+    size_t reuploads;
     size_t lang_posts[4], lang_occ_missing[4], lang_edu_missing[4];
 };
 
@@ -311,7 +317,9 @@ static bool one_line(struct run *r, enum mode m, const json_t *o,
         return false;
     }
     struct ej_label_result lr;
+    struct reupload_match rm;
     memset(&lr, 0, sizeof lr);
+    memset(&rm, 0, sizeof rm);
     if (m != M_CLASSIFY) {
         if (!post_quals(r, &p, &qs, &code, msg, sizeof msg)) {
             line_error(lineno, p.id, code, msg);
@@ -323,6 +331,8 @@ static bool one_line(struct run *r, enum mode m, const json_t *o,
             line_error(lineno, p.id, ej_errname(rc), msg);
             return false;
         }
+        if (r->reup)
+            reupload_check(r->reup, p.text, p.len, NULL, &rm);
     }
     struct jw w;
     jw_init(&w, (size_t)p.len * 2 + 65536);
@@ -332,6 +342,23 @@ static bool one_line(struct run *r, enum mode m, const json_t *o,
         as->lang_posts[g]++;
         as->occult += lr.occult.applies;
         as->edu += lr.educational.applies;
+        if (rm.found) {
+            as->reuploads++;
+            jw_obj(&w);
+            jw_key(&w, "id");
+            if (p.id)
+                jw_strn(&w, json_string_value(p.id),
+                        json_string_length(p.id));
+            else
+                jw_null(&w);
+            jw_kint(&w, "line", (int64_t)lineno);
+            jw_kstr(&w, "finding", "reupload_of_removed_content");
+            jw_kstr(&w, "order", rm.order_id);
+            jw_kstr(&w, "match", rm.exact ? "exact" : "near");
+            jw_kint(&w, "distance", rm.distance);
+            jw_end_obj(&w);
+            jw_end_line(&w);
+        }
         /* The audit judges against every rule as if enforced. */
         if (lr.occult.applies && lr.occult.decision != EJ_LABEL_ALLOW) {
             as->occult_missing++;
@@ -356,7 +383,7 @@ static bool one_line(struct run *r, enum mode m, const json_t *o,
             jw_null(&w);
         cj_classification_members(&w, &c);
         if (m == M_LABEL)
-            cj_label_members(&w, &lr, p.text, p.len);
+            cj_label_members(&w, &lr, &rm, p.text, p.len);
         jw_end_obj(&w);
         jw_end_line(&w);
     }
@@ -509,6 +536,10 @@ static int setup(struct cli_ctx *ctx, const struct copts *o, const char *cmd,
     }
     if (o->db) {
         rc = ej_store_open(ej_store_sqlite(), o->db, &r->st);
+        if (rc == EJ_OK)
+            rc = reupload_new(&r->reup);
+        if (rc == EJ_OK)
+            rc = reupload_load(r->reup, r->st);
         if (rc != EJ_OK) {
             cli_err("%s: cannot open %s: %s", cmd, o->db, ej_strerror(rc));
             return EXIT_ENV;
@@ -557,6 +588,8 @@ const char cmd_audit_content_usage[] =
     "  {id, line, finding: occult_without_disclaimer |\n"
     "   educational_without_qualification, rule, reason, author?, lang,\n"
     "   labels, occult, educational, ...}\n"
+    "  {id, line, finding: reupload_of_removed_content, order, match,\n"
+    "   distance} (with --db: content removed under a closed order)\n"
     "and a summary (posts, occult without disclaimer, educational without\n"
     "qualification, by language) to stderr, and as JSON to --summary.\n"
     "Authors' qualifications come from the line or from --db. Bad lines\n"
@@ -586,9 +619,10 @@ int cmd_audit_content(struct cli_ctx *ctx, int argc, char **argv)
         fprintf(stderr,
                 "posts %zu (bad lines %zu)\n"
                 "occult %zu, without disclaimer %zu\n"
-                "educational %zu, without qualification %zu\n",
+                "educational %zu, without qualification %zu\n"
+                "re-uploads of content removed under an order %zu\n",
                 as.posts, as.errors, as.occult, as.occult_missing, as.edu,
-                as.edu_missing);
+                as.edu_missing, as.reuploads);
         json_t *by = json_object();
         for (int g = 0; g < 4; g++) {
             if (!as.lang_posts[g])
@@ -607,12 +641,13 @@ int cmd_audit_content(struct cli_ctx *ctx, int argc, char **argv)
                           (json_int_t)as.lang_edu_missing[g]));
         }
         json_t *sum = json_pack(
-            "{s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s}", "posts",
+            "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:s}", "posts",
             (json_int_t)as.posts, "bad_lines", (json_int_t)as.errors,
             "occult", (json_int_t)as.occult, "occult_without_disclaimer",
             (json_int_t)as.occult_missing, "educational",
             (json_int_t)as.edu, "educational_without_qualification",
-            (json_int_t)as.edu_missing, "by_lang", by, "model",
+            (json_int_t)as.edu_missing, "reuploads",
+            (json_int_t)as.reuploads, "by_lang", by, "model",
             ej_classifier_version(r.cls));
         if (o.summary && sum &&
             json_dump_file(sum, o.summary, JSON_COMPACT) != 0) {
@@ -620,7 +655,8 @@ int cmd_audit_content(struct cli_ctx *ctx, int argc, char **argv)
             status = EXIT_ENV;
         }
         json_decref(sum);
-        if (status == EXIT_OK && (as.occult_missing || as.edu_missing))
+        if (status == EXIT_OK &&
+            (as.occult_missing || as.edu_missing || as.reuploads))
             status = EXIT_FINDING;
     }
     run_free(&r);

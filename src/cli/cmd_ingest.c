@@ -101,6 +101,7 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
     struct ingest *g = NULL;
     struct ej_classifier *cls = NULL;
     struct ej_labeler *lab = NULL;
+    struct reupload *reup = NULL;
     int status = cli_load_policy(ctx, NULL, 0, &p);
     if (status != EXIT_OK)
         goto out;
@@ -112,6 +113,12 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (ingest_new(st, p, vp, &g) != EJ_OK)
         goto out;
+    /* content.published is checked against the re-upload bank too */
+    if (reupload_new(&reup) != EJ_OK || reupload_load(reup, st) != EJ_OK) {
+        cli_err("ingest: cannot read the re-upload bank of %s", db);
+        goto out;
+    }
+    ingest_set_reupload(g, reup);
     /* content.published needs the model; it is optional unless named. */
     char why[512];
     if (cj_model_load(cj_model_path(model), &cls, why, sizeof why) ==
@@ -228,6 +235,7 @@ done:
     free(line);
 out:
     ingest_free(g);
+    reupload_free(reup);
     ej_labeler_free(lab);
     ej_classifier_free(cls);
     ej_store_close(st);

@@ -19,6 +19,7 @@ const char cmd_order_usage[] =
     "       ereje order resume --db FILE --id ID --at T   (clarification came)\n"
     "       ereje order close --db FILE --id ID --action ACTION --evidence TEXT\n"
     "                  --at T [--by WHO] [--snapshot-hash SHA256HEX]\n"
+    "                  [--content-file FILE]\n"
     "       ereje order sweep --db FILE [--at T]\n"
     "\n"
     "The register of orders of the authorized body, a court or another state\n"
@@ -36,6 +37,11 @@ const char cmd_order_usage[] =
     "\n"
     "  --basis     a category of the pack's unlawful_content taxonomy\n"
     "  --action    remove, restrict_kz or suspend_account_kz\n"
+    "  --content-file  the removed text (at most 64 KiB): closing with\n"
+    "              remove or restrict_kz puts its fingerprints (SHA-256,\n"
+    "              and a SimHash that survives small edits) and the\n"
+    "              snapshot hash into the re-upload bank, which\n"
+    "              /v1/content/check and content.published consult\n"
     "  sweep       log the alerts (6 h and 1 h before each deadline) and\n"
     "              breaches (at the deadline) that have fallen due by T\n"
     "\n"
@@ -101,7 +107,10 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *db = NULL, *issuer = NULL, *number = NULL, *basis = NULL,
                *action = NULL, *received = NULL, *state = "open", *at = NULL,
-               *id = NULL, *evidence = NULL, *by = NULL, *snapshot = NULL;
+               *id = NULL, *evidence = NULL, *by = NULL, *snapshot = NULL,
+               *content_file = NULL;
+    char *content = NULL;
+    size_t content_len = 0;
     const char *targets[MAX_TARGETS];
     size_t n_targets = 0;
     if (argc < 2) {
@@ -130,7 +139,8 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
             {"--action", &action, NULL},   {"--received-at", &received, NULL},
             {"--state", &state, NULL},     {"--at", &at, NULL},
             {"--id", &id, NULL},           {"--evidence", &evidence, NULL},
-            {"--by", &by, NULL},           {"--snapshot-hash", &snapshot, NULL}};
+            {"--by", &by, NULL},           {"--snapshot-hash", &snapshot, NULL},
+            {"--content-file", &content_file, NULL}};
         /* One argument (and its value) at a time through the table. */
         int end = i + 1 < argc && argv[i][0] == '-' && !strchr(argv[i], '=')
                       ? i + 2
@@ -219,7 +229,19 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
             snprintf(who, sizeof who, "cli:%s", pw ? pw->pw_name : "?");
             by = who;
         }
-        struct order_close c = {action, evidence, by, snapshot, at_ms};
+        if (content_file) {
+            enum ej_err frc = cli_read_file(content_file, ORDER_CONTENT_MAX,
+                                            &content, &content_len);
+            if (frc != EJ_OK) {
+                cli_err("order close: --content-file %s: %s", content_file,
+                        frc == EJ_TOO_BIG ? "larger than 64 KiB"
+                                          : ej_strerror(frc));
+                status = frc == EJ_TOO_BIG ? EXIT_BADINPUT : EXIT_ENV;
+                goto out;
+            }
+        }
+        struct order_close c = {action, evidence, by, snapshot, content,
+                                content_len, at_ms};
         enum order_op op = verb[0] == 'p'   ? ORDER_PAUSE
                            : verb[0] == 'r' ? ORDER_RESUME
                                             : ORDER_CLOSE;
@@ -251,6 +273,7 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
         status = EXIT_ENV;
     }
 out:
+    free(content);
     ej_store_close(st);
     ej_policy_free(p);
     return status;

@@ -358,13 +358,27 @@ static void part_members(struct jw *w, const struct ej_label_part *p,
 }
 
 void cj_label_members(struct jw *w, const struct ej_label_result *r,
-                      const char *text, size_t len)
+                      const struct reupload_match *m, const char *text,
+                      size_t len)
 {
     char notice[1024];
     const char *added[2] = {NULL, NULL};
     bool enforced[2] = {false, false};
-    jw_kstr(w, "decision", ej_label_decision_name(r->decision));
-    jw_kstr(w, "advisory", ej_label_decision_name(r->advisory));
+    bool block = m && m->found;
+    jw_kstr(w, "decision",
+            block ? "block_kz" : ej_label_decision_name(r->decision));
+    jw_kstr(w, "advisory",
+            block ? "block_kz" : ej_label_decision_name(r->advisory));
+    jw_key(w, "reupload");
+    if (block) {
+        jw_obj(w);
+        jw_kstr(w, "order", m->order_id);
+        jw_kstr(w, "match", m->exact ? "exact" : "near");
+        jw_kint(w, "distance", m->distance);
+        jw_end_obj(w);
+    } else {
+        jw_null(w);
+    }
     jw_kstr(w, "label_lang", ej_lang_code(r->lang));
     jw_key(w, "rules");
     jw_arr(w);
@@ -403,7 +417,7 @@ void cj_label_members(struct jw *w, const struct ej_label_result *r,
     /* The text as published: the labels that take effect, each after a
      * blank line; a held text is unchanged (it is not published). */
     jw_key(w, "labelled_text");
-    if (r->decision == EJ_LABEL_HOLD || !text) {
+    if (block || r->decision == EJ_LABEL_HOLD || !text) {
         jw_null(w);
         return;
     }
@@ -439,6 +453,7 @@ void cj_decision_event(struct jw *body, struct jw *rules,
                        const char *text, size_t len,
                        const struct ej_classification *c,
                        const struct ej_label_result *r,
+                       const struct reupload_match *m,
                        const char *model_version)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -455,7 +470,7 @@ void cj_decision_event(struct jw *body, struct jw *rules,
     jw_kstr(body, "text_sha256", hex);
     jw_kint(body, "text_bytes", (int64_t)len);
     cj_classification_members(body, c);
-    cj_label_members(body, r, NULL, 0);
+    cj_label_members(body, r, m, NULL, 0);
     jw_kstr(body, "model", model_version);
     jw_end_obj(body);
     jw_arr(rules);

@@ -11,6 +11,7 @@
 #include "ereje/store.h"
 #include "jw.h"
 #include "regjson.h"
+#include "reupload.h"
 
 /* Default text limit of a post (bytes); --max-text / the server's option
  * may set up to EJ_CONTENT_TEXT_MAX. */
@@ -48,9 +49,12 @@ void cj_classification_members(struct jw *w,
                                const struct ej_classification *c);
 /* Members of a label decision: decision, advisory, rules (per rule: id,
  * mode, decision, reason, qualification), label_texts (texts to add), and
- * labelled_text (the text with the labels that take effect). */
+ * labelled_text (the text with the labels that take effect); and reupload
+ * (the matched order, or null). A re-upload of content removed under an
+ * order (m->found) is block_kz, above every label. m may be NULL. */
 void cj_label_members(struct jw *w, const struct ej_label_result *r,
-                      const char *text, size_t len);
+                      const struct reupload_match *m, const char *text,
+                      size_t len);
 /* The content.checked event for one decision: body members (content,
  * author, text_sha256, text_bytes, the classification, the decision,
  * model) into body (a whole object) and the rule ids that applied into
@@ -60,6 +64,7 @@ void cj_decision_event(struct jw *body, struct jw *rules,
                        const char *text, size_t len,
                        const struct ej_classification *c,
                        const struct ej_label_result *r,
+                       const struct reupload_match *m,
                        const char *model_version);
 /* The pack of the rules that applied (for the event's pack_id and
  * pack_version); NULL when none applied. */

@@ -28,6 +28,7 @@ struct ingest {
     const struct ej_labeler *lab;
     struct ej_content_scratch *scr;
     struct cj_quals *quals;
+    struct reupload *reup; /* NULL: no re-upload check */
 };
 
 enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
@@ -75,6 +76,11 @@ void ingest_free(struct ingest *g)
     ej_content_scratch_free(g->scr);
     free(g->quals);
     free(g);
+}
+
+void ingest_set_reupload(struct ingest *g, struct reupload *r)
+{
+    g->reup = r;
 }
 
 enum ej_err ingest_set_content(struct ingest *g,
@@ -465,11 +471,15 @@ static enum ej_err check_content(struct batch *b, const struct parsed *e)
                          &lr);
     if (rc != EJ_OK)
         return rc;
+    struct reupload_match m;
+    memset(&m, 0, sizeof m);
+    if (g->reup)
+        reupload_check(g->reup, e->text, e->text_len, NULL, &m);
     struct jw w, rw;
     jw_init(&w, 1 << 16);
     jw_init(&rw, 1024);
     cj_decision_event(&w, &rw, e->content, e->author, e->text, e->text_len,
-                      &c, &lr, ej_classifier_version(g->cls));
+                      &c, &lr, &m, ej_classifier_version(g->cls));
     char *body = jw_take(&w, NULL), *rules = jw_take(&rw, NULL);
     char id[EJ_EVENT_ID_MAX + 32];
     snprintf(id, sizeof id, "%s#content", e->id);

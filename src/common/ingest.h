@@ -14,6 +14,7 @@
 
 #include "ereje/ereje.h"
 #include "ereje/store.h"
+#include "reupload.h"
 #include "vault.h"
 
 #define INGEST_MAX_BATCH 10000
@@ -39,6 +40,8 @@ enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
 void ingest_free(struct ingest *g);
 /* Check content.published events with this classifier and labeler (both
  * must outlive g); without it they are rejected (CONTENT_MODEL_MISSING). */
+/* Check content.published against the re-upload bank too (r outlives g). */
+void ingest_set_reupload(struct ingest *g, struct reupload *r);
 enum ej_err ingest_set_content(struct ingest *g,
                                const struct ej_classifier *cls,
                                const struct ej_labeler *lab);

@@ -136,10 +136,18 @@ void order_json(struct jw *w, const struct ej_order_rules *rules,
         json_object_foreach(ev, k, v)
         {
             jw_key(w, k);
-            if (json_is_string(v))
+            if (json_is_string(v)) {
                 jw_str(w, json_string_value(v));
-            else
+            } else if (json_is_array(v)) { /* fingerprints: strings */
+                jw_arr(w);
+                size_t i;
+                json_t *e;
+                json_array_foreach(v, i, e) if (json_is_string(e))
+                    jw_str(w, json_string_value(e));
+                jw_end_arr(w);
+            } else {
                 jw_null(w);
+            }
         }
         jw_end_obj(w);
         json_decref(ev);
@@ -277,6 +285,48 @@ fail:
     return rc;
 }
 
+/* The fingerprints of closed content into the store (same transaction);
+ * their kinds are listed in kinds. */
+static enum ej_err add_fingerprints(struct ej_store *st, const char *id,
+                                    const struct order_close *c,
+                                    int64_t now_ms, json_t *kinds)
+{
+    const struct ej_store_ops *ops = ej_store_ops_of(st);
+    struct ej_fp_row r;
+    enum ej_err rc = EJ_OK;
+    memset(&r, 0, sizeof r);
+    snprintf(r.order_id, sizeof r.order_id, "%s", id);
+    r.added_ms = now_ms;
+    if (c->snapshot_hash) {
+        r.kind = EJ_FP_SHA256;
+        sodium_hex2bin(r.digest, sizeof r.digest, c->snapshot_hash, 64, NULL,
+                       NULL, NULL);
+        rc = ops->fp_add(st, &r);
+        json_array_append_new(kinds, json_string("snapshot_sha256"));
+    }
+    if (rc == EJ_OK && c->content_text && c->content_len > 0) {
+        unsigned char d[EJ_HASH_LEN];
+        crypto_hash_sha256(d, (const unsigned char *)c->content_text,
+                           c->content_len);
+        if (!c->snapshot_hash || memcmp(d, r.digest, sizeof d) != 0) {
+            r.kind = EJ_FP_SHA256;
+            memcpy(r.digest, d, sizeof d);
+            rc = ops->fp_add(st, &r);
+            json_array_append_new(kinds, json_string("text_sha256"));
+        }
+        uint64_t f;
+        /* too short or not UTF-8: no text fingerprint, the digest stays */
+        if (rc == EJ_OK &&
+            ej_textfp(c->content_text, c->content_len, &f) == EJ_OK) {
+            r.kind = EJ_FP_TEXT;
+            r.simhash = f;
+            rc = ops->fp_add(st, &r);
+            json_array_append_new(kinds, json_string("text_simhash"));
+        }
+    }
+    return rc;
+}
+
 enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
                           const char *id, enum order_op op, int64_t at_ms,
                           const struct order_close *c, int64_t now_ms,
@@ -303,6 +353,12 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
         if (c->by && (!field_ok(c->by)))
             return refuse(err, "FIELD_VALUE", "by is 1 to %d bytes of UTF-8",
                           ORDER_FIELD_MAX),
+                   EJ_INVALID;
+        if (c->content_text &&
+            (c->content_len > ORDER_CONTENT_MAX ||
+             memchr(c->content_text, 0, c->content_len)))
+            return refuse(err, "FIELD_VALUE", "content_text is at most "
+                                              "65536 bytes of UTF-8"),
                    EJ_INVALID;
         if (c->snapshot_hash) {
             size_t n = strlen(c->snapshot_hash);
@@ -359,6 +415,19 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
         if (c->snapshot_hash)
             json_object_set_new(ev, "snapshot_hash",
                                 json_string(c->snapshot_hash));
+        /* Removed content is fingerprinted against re-uploads. */
+        if (act == EJ_OACT_REMOVE || act == EJ_OACT_RESTRICT_KZ) {
+            json_t *kinds = json_array();
+            rc = add_fingerprints(st, id, c, now_ms, kinds);
+            if (json_array_size(kinds))
+                json_object_set_new(ev, "fingerprints", kinds);
+            else
+                json_decref(kinds);
+            if (rc != EJ_OK) {
+                json_decref(ev);
+                goto fail;
+            }
+        }
         char at[EJ_INSTANT_TEXT_MAX];
         ej_instant_format(at_ms, 0, at);
         json_object_set_new(ev, "at", json_string(at));

@@ -30,8 +30,14 @@ struct order_close {
     const char *evidence;      /* required: what was done, in words */
     const char *by;            /* who did it */
     const char *snapshot_hash; /* optional: hex SHA-256 of the content */
+    /* optional: the removed content's text; with remove or restrict_kz
+     * its fingerprints (SHA-256 of the text, SimHash of the normalized
+     * text) and the snapshot_hash go into the re-upload bank */
+    const char *content_text;
+    size_t content_len;
     int64_t at_ms;
 };
+#define ORDER_CONTENT_MAX (64u * 1024u)
 
 /* A refusal: a stable code and a message. */
 struct order_error {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "orders.h"
+#include "reupload.h"
 
 enum job_kind { J_ADD, J_LIST, J_SHOW, J_PAUSE, J_RESUME, J_CLOSE };
 
@@ -89,6 +90,9 @@ static enum ej_err run(struct ej_store *st, void *ctx)
                                                  : ORDER_CLOSE;
         w->rc = orders_change(st, p, w->id, op, w->at_ms, &w->close,
                               w->now_ms, &row, &w->err);
+        /* a closed order's fingerprints block re-uploads from now on */
+        if (w->rc == EJ_OK && op == ORDER_CLOSE)
+            reupload_load(w->srv->reup, st);
     }
     }
     if (w->rc == EJ_OK) {
@@ -242,6 +246,15 @@ static void change(struct srv *s, struct req *r, enum job_kind k)
         w->close.action = str(w->body, "action");
         w->close.evidence = str(w->body, "evidence");
         w->close.snapshot_hash = str(w->body, "snapshot_hash");
+        json_t *ct = json_object_get(w->body, "content_text");
+        if (ct && !json_is_null(ct)) {
+            if (!json_is_string(ct)) {
+                req_error(r, 400, "FIELD_TYPE", "content_text is a string");
+                return;
+            }
+            w->close.content_text = json_string_value(ct);
+            w->close.content_len = json_string_length(ct);
+        }
         /* The key is always recorded; a "by" names the person too. */
         const char *by = str(w->body, "by");
         if (by && (by[0] == '\0' || strlen(by) > ORDER_BY_MAX)) {

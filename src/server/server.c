@@ -21,6 +21,7 @@
 #include <sodium.h>
 
 #include "orders.h"
+#include "reupload.h"
 #include "sweep.h"
 
 void srv_event_id(struct srv *s, const char *prefix, char *out)
@@ -62,7 +63,16 @@ static enum ej_err sweep_job(struct ej_store *st, void *ctx)
                                  &j->unknown);
     if (rc == EJ_OK)
         rc = orders_sweep(st, j->srv->policy, now, &j->alerts, &j->breaches);
+    /* fingerprints from orders closed by the CLI meanwhile */
+    if (rc == EJ_OK)
+        rc = reupload_load(j->srv->reup, st);
     return rc;
+}
+
+static enum ej_err bank_job(struct ej_store *st, void *ctx)
+{
+    struct sweep_job *j = ctx;
+    return reupload_load(j->srv->reup, st);
 }
 
 static void sweep_done(struct pending *p, void *ctx)
@@ -75,24 +85,41 @@ static void sweep_done(struct pending *p, void *ctx)
     pthread_mutex_unlock(&j->mu);
 }
 
+/* Run a job on the writer's connection and wait for it. */
+static void job_now(struct sweep_job *j,
+                    enum ej_err (*fn)(struct ej_store *st, void *ctx))
+{
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    j->pend.job = fn;
+    j->pend.done = sweep_done;
+    j->pend.ctx = j;
+    committer_submit(j->srv->cm, &j->pend);
+    pthread_mutex_lock(&j->mu);
+    while (!j->done)
+        pthread_cond_wait(&j->cv, &j->mu);
+    pthread_mutex_unlock(&j->mu);
+    pthread_cond_destroy(&j->cv);
+    pthread_mutex_destroy(&j->mu);
+}
+
+/* Load the re-upload bank before serving. */
+static enum ej_err load_bank(struct srv *s)
+{
+    struct sweep_job j;
+    memset(&j, 0, sizeof j);
+    j.srv = s;
+    job_now(&j, bank_job);
+    return j.pend.result;
+}
+
 /* Run one sweep on the writer's connection and wait for it. */
 static void sweep_now(struct srv *s)
 {
     struct sweep_job j;
     memset(&j, 0, sizeof j);
     j.srv = s;
-    pthread_mutex_init(&j.mu, NULL);
-    pthread_cond_init(&j.cv, NULL);
-    j.pend.job = sweep_job;
-    j.pend.done = sweep_done;
-    j.pend.ctx = &j;
-    committer_submit(s->cm, &j.pend);
-    pthread_mutex_lock(&j.mu);
-    while (!j.done)
-        pthread_cond_wait(&j.cv, &j.mu);
-    pthread_mutex_unlock(&j.mu);
-    pthread_cond_destroy(&j.cv);
-    pthread_mutex_destroy(&j.mu);
+    job_now(&j, sweep_job);
     if (j.pend.result != EJ_OK)
         fprintf(stderr, "ereje: case sweep failed: %s\n",
                 ej_strerror(j.pend.result));
@@ -231,7 +258,9 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
         }
     }
     if ((rc = committer_new(o->db, &s->metrics, &s->cm)) != EJ_OK ||
-        (rc = keycache_new(o->db, &s->keys)) != EJ_OK) {
+        (rc = keycache_new(o->db, &s->keys)) != EJ_OK ||
+        (rc = reupload_new(&s->reup)) != EJ_OK ||
+        (rc = load_bank(s)) != EJ_OK) {
         fprintf(stderr, "ereje: serve: cannot open %s: %s\n", o->db,
                 ej_strerror(rc));
         goto out;
@@ -308,6 +337,7 @@ out:
     keycache_free(s->keys);
     ej_regcheck_free(s->gate);
     srv_scratch_free_all(s);
+    reupload_free(s->reup);
     ej_labeler_free(s->lab);
     ej_classifier_free(s->cls);
     pthread_mutex_destroy(&s->scratch_lock);

@@ -41,6 +41,7 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o);
 /* --- pieces ------------------------------------------------------------- */
 
 struct srv;
+struct reupload;
 struct req;
 
 /* A route: dispatch is data (router.c holds the table). */
@@ -148,6 +149,7 @@ struct srv {
      * content routes then answer 503). */
     struct ej_classifier *cls;
     struct ej_labeler *lab;
+    struct reupload *reup; /* fingerprints of removed content */
     pthread_mutex_t scratch_lock;
     struct ej_content_scratch *scratch[SRV_SCRATCH_MAX];
     size_t n_scratch;

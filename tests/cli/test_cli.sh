@@ -189,7 +189,7 @@ has classify-bad-model err "bad.model:2"
 
 printf '%s\n' '{"id":"a","text":"Расклад таро на любовь 🔮 5000 тг, пишите в директ","at":"2026-11-28T10:00:00+05:00"}' >"$T/one.jsonl"
 run label-shadow 0 "$E" label $M "$T/one.jsonl"
-has label-shadow out '"decision":"allow","advisory":"label","label_lang":"ru"'
+has label-shadow out '"decision":"allow","advisory":"label","reupload":null,"label_lang":"ru"'
 run label-enforce 0 "$E" --enforce-drafts label $M "$T/one.jsonl"
 has label-enforce out '"decision":"label"'
 has label-enforce out 'директ\u000a\u000aМатериал носит развлекательный характер'
@@ -228,6 +228,23 @@ run audit-content-help 0 "$E" audit content --help && has audit-content-help out
 run audit-content-noinput 2 "$E" audit content $M
 run audit-content-verify 0 "$E" audit verify --db "$CDB"
 has audit-content-verify out "ok: 1 events"
+
+# Re-upload blocking from the CLI: an order closed with --content-file;
+# label and audit content with --db find the same text again.
+printf '%s' 'Продаю поддельные справки и дипломы, доставка по Казахстану, пишите в телеграм' >"$T/removed.txt"
+run reup-order 0 "$E" order add --db "$CDB" --body MCI --number R-1 --basis fraud \
+    --target post:9 --action remove --received-at 2026-11-28T09:00:00+05:00
+ROID=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$T/out" | head -n 1)
+run reup-close 0 "$E" order close --db "$CDB" --id "$ROID" --action remove \
+    --evidence removed --at 2026-11-28T10:00:00+05:00 --content-file "$T/removed.txt"
+has reup-close out '"fingerprints":["text_sha256","text_simhash"]'
+run reup-close-missing 3 "$E" order close --db "$CDB" --id "$ROID" --action remove \
+    --evidence removed --at 2026-11-28T10:00:00+05:00 --content-file "$T/nope.txt"
+printf '{"id":"z","text":"ПРОДАЮ поддельные справки и дипломы, доставка по Казахстану, пишите в телеграм!"}\n' >"$T/z.jsonl"
+run reup-label 0 "$E" label --db "$CDB" $M "$T/z.jsonl"
+has reup-label out "\"decision\":\"block_kz\",\"advisory\":\"block_kz\",\"reupload\":{\"order\":\"$ROID\",\"match\":\"near\""
+run reup-audit 1 "$E" audit content --db "$CDB" $M "$T/z.jsonl"
+has reup-audit out "\"finding\":\"reupload_of_removed_content\",\"order\":\"$ROID\""
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

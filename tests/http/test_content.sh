@@ -115,6 +115,48 @@ call events 200 POST /v1/events "$PLAT" \
     '[{"id":"ev1","type":"content.published","content":"post-9","author":"acc-7","text":"Натальная карта с разбором, 15 000 ₸, запись в WhatsApp","at":"2026-11-28T12:00:00+05:00"},{"id":"ev2","type":"content.published","content":"post-10","at":"2026-11-28T12:00:00+05:00"}]'
 has events body '"accepted":1'
 has events body '"code":"FIELD_MISSING"'
+
+# Re-upload blocking (issue 6): an order closed with the removed text puts
+# its fingerprints in the bank; the same text, or an edited copy, is
+# block_kz with the order; unrelated text is not.
+BAD='Продаю поддельные дипломы любого вуза Казахстана, 150 000 тенге, доставка по всему Казахстану, пишите в телеграм'
+call order-add 201 POST /v1/orders "$MOD" \
+    '{"issuer":"MCI RK","number":"77/1","basis":"fraud","targets":["post:500"],"action":"remove","received_at":"2026-11-28T09:00:00+05:00"}'
+OID=$(field id)
+call order-close 200 POST "/v1/orders/$OID/close" "$MOD" \
+    "{\"at\":\"2026-11-28T10:00:00+05:00\",\"action\":\"remove\",\"evidence\":\"post removed\",\"content_text\":\"$BAD\"}"
+has order-close body '"fingerprints":["text_sha256","text_simhash"]'
+err close-text-type 400 FIELD_TYPE POST "/v1/orders/$OID/close" "$MOD" \
+    '{"at":"2026-11-28T10:00:00+05:00","action":"remove","evidence":"x","content_text":5}'
+call reup-exact 200 POST /v1/content/check "$PLAT" "{\"id\":\"r1\",\"text\":\"$BAD\"}"
+has reup-exact body '"decision":"block_kz","advisory":"block_kz"'
+has reup-exact body "\"reupload\":{\"order\":\"$OID\",\"match\":\"exact\",\"distance\":0}"
+has reup-exact body '"labelled_text":null'
+# case, spacing, a Latin look-alike "о" and a changed price
+EDIT='ПРОДАЮ  поддельные дипломы любого вуза Казахстана, 120 000 тенге, дoставка по всему Казахстану, пишите в телеграм!!'
+call reup-near 200 POST /v1/content/check "$PLAT" "{\"id\":\"r2\",\"text\":\"$EDIT\"}"
+has reup-near body "\"reupload\":{\"order\":\"$OID\",\"match\":\"near\""
+has reup-near body '"decision":"block_kz"'
+call reup-none 200 POST /v1/content/check "$PLAT" \
+    '{"id":"r3","text":"Продаю детскую коляску, почти новая, 50 000 тенге, Алматы"}'
+has reup-none body '"reupload":null'
+lacks reup-none body 'block_kz'
+# media bytes: the platform sends the SHA-256 it computed
+call order-add2 201 POST /v1/orders "$MOD" \
+    '{"issuer":"MCI RK","number":"77/2","basis":"fraud","targets":["img:9"],"action":"remove","received_at":"2026-11-28T09:00:00+05:00"}'
+OID2=$(field id)
+HASH=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+call order-close2 200 POST "/v1/orders/$OID2/close" "$MOD" \
+    "{\"at\":\"2026-11-28T10:00:00+05:00\",\"action\":\"remove\",\"evidence\":\"image removed\",\"snapshot_hash\":\"$HASH\"}"
+call reup-media 200 POST /v1/content/check "$PLAT" \
+    "{\"id\":\"r4\",\"text\":\"look at this\",\"media_sha256\":\"$HASH\"}"
+has reup-media body "\"reupload\":{\"order\":\"$OID2\",\"match\":\"exact\""
+err reup-media-bad 400 FIELD_VALUE POST /v1/content/check "$PLAT" \
+    '{"id":"r5","text":"x","media_sha256":"abc"}'
+# content.published re-uploads are logged as block_kz too
+call reup-event 200 POST /v1/events "$PLAT" \
+    "[{\"id\":\"ev9\",\"type\":\"content.published\",\"content\":\"post-501\",\"text\":\"$EDIT\",\"at\":\"2026-11-28T12:00:00+05:00\"}]"
+has reup-event body '"accepted":1'
 stop c "$SRV"
 
 # Enforced drafts: the label takes effect and is in labelled_text.
@@ -149,6 +191,9 @@ run export 0 "$E" audit export --db "$DB"
 has log out '"type":"content.checked"'
 has log out '"type":"author.qualification"'
 has log out '"id":"ev1#content"'
+grep '"id":"ev9#content"' "$T/out" >"$T/ev9"
+has log-reupload ev9 '"decision":"block_kz"'
+has log-reupload ev9 "\"order\":\"$OID\""
 has log out '"text_sha256":"'
 lacks log out 'пишите в директ'
 lacks log out 'Натальная карта с разбором'

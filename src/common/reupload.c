@@ -1,0 +1,148 @@
+/* reupload.c: see reupload.h. The exact digests are in the core's
+ * open-addressing bank (lib/fpbank.c); the text SimHashes are scanned
+ * linearly (bench_fp measured 248 queries/s against a million; a bank of
+ * thousands of removed posts costs microseconds). */
+#include "reupload.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+struct text_fp {
+    uint64_t h;
+    uint32_t order; /* index into orders */
+};
+
+struct reupload {
+    pthread_rwlock_t lock;
+    struct ej_fpbank *digests; /* -> index into orders */
+    struct text_fp *texts;
+    size_t ntexts, captexts;
+    char (*orders)[EJ_EVENT_ID_MAX + 1];
+    size_t norders, caporders;
+    uint64_t last_seq;
+};
+
+enum ej_err reupload_new(struct reupload **out)
+{
+    struct reupload *r = calloc(1, sizeof *r);
+    if (!r)
+        return EJ_NOMEM;
+    enum ej_err rc = ej_fpbank_new(1024, &r->digests);
+    if (rc != EJ_OK) {
+        free(r);
+        return rc;
+    }
+    pthread_rwlock_init(&r->lock, NULL);
+    *out = r;
+    return EJ_OK;
+}
+
+void reupload_free(struct reupload *r)
+{
+    if (!r)
+        return;
+    ej_fpbank_free(r->digests);
+    free(r->texts);
+    free(r->orders);
+    pthread_rwlock_destroy(&r->lock);
+    free(r);
+}
+
+/* Index of the order id, added when new (the last one is the usual). */
+static bool order_index(struct reupload *r, const char *id, uint32_t *out)
+{
+    if (r->norders && strcmp(r->orders[r->norders - 1], id) == 0) {
+        *out = (uint32_t)(r->norders - 1);
+        return true;
+    }
+    if (r->norders == r->caporders) {
+        size_t cap = r->caporders ? r->caporders * 2 : 64;
+        void *p = realloc(r->orders, cap * sizeof *r->orders);
+        if (!p)
+            return false;
+        r->orders = p;
+        r->caporders = cap;
+    }
+    snprintf(r->orders[r->norders], sizeof r->orders[0], "%s", id);
+    *out = (uint32_t)r->norders++;
+    return true;
+}
+
+static int load_one(const struct ej_fp_row *row, void *ctx)
+{
+    struct reupload *r = ctx;
+    uint32_t idx;
+    if (!order_index(r, row->order_id, &idx))
+        return 1;
+    if (row->kind == EJ_FP_SHA256) {
+        if (ej_fpbank_add(r->digests, row->digest, idx) != EJ_OK)
+            return 1;
+    } else {
+        if (r->ntexts == r->captexts) {
+            size_t cap = r->captexts ? r->captexts * 2 : 256;
+            void *p = realloc(r->texts, cap * sizeof *r->texts);
+            if (!p)
+                return 1;
+            r->texts = p;
+            r->captexts = cap;
+        }
+        r->texts[r->ntexts++] = (struct text_fp){row->simhash, idx};
+    }
+    r->last_seq = row->seq;
+    return 0;
+}
+
+enum ej_err reupload_load(struct reupload *r, struct ej_store *st)
+{
+    pthread_rwlock_wrlock(&r->lock);
+    enum ej_err rc = ej_store_ops_of(st)->fp_scan(st, r->last_seq, load_one,
+                                                  r);
+    pthread_rwlock_unlock(&r->lock);
+    return rc;
+}
+
+size_t reupload_count(struct reupload *r)
+{
+    pthread_rwlock_rdlock(&r->lock);
+    size_t n = ej_fpbank_count(r->digests) + r->ntexts;
+    pthread_rwlock_unlock(&r->lock);
+    return n;
+}
+
+void reupload_check(struct reupload *r, const char *text, size_t len,
+                    const unsigned char *media_sha256,
+                    struct reupload_match *out)
+{
+    unsigned char d[crypto_hash_sha256_BYTES];
+    uint32_t idx;
+    memset(out, 0, sizeof *out);
+    crypto_hash_sha256(d, (const unsigned char *)text, len);
+    uint64_t f = 0;
+    bool has_f = ej_textfp(text, len, &f) == EJ_OK;
+    pthread_rwlock_rdlock(&r->lock);
+    if ((media_sha256 &&
+         ej_fpbank_find(r->digests, media_sha256, &idx) == EJ_OK) ||
+        (len > 0 && ej_fpbank_find(r->digests, d, &idx) == EJ_OK)) {
+        out->found = out->exact = true;
+    } else if (has_f) {
+        int best = EJ_TEXTFP_NEAR + 1;
+        for (size_t i = 0; i < r->ntexts; i++) {
+            int dist = ej_textfp_distance(f, r->texts[i].h);
+            if (dist < best) {
+                best = dist;
+                idx = r->texts[i].order;
+            }
+        }
+        if (best <= EJ_TEXTFP_NEAR) {
+            out->found = true;
+            out->distance = best;
+        }
+    }
+    if (out->found)
+        snprintf(out->order_id, sizeof out->order_id, "%s", r->orders[idx]);
+    pthread_rwlock_unlock(&r->lock);
+}
