@@ -27,6 +27,8 @@ static const struct cli_cmd commands[] = {
      cmd_label_usage},
     {"author", cmd_author, "record authors' qualifications",
      cmd_author_usage},
+    {"export", cmd_export, "export statements of reasons (EU DSA schema)",
+     cmd_export_usage},
     {"identity", cmd_identity, "find one person's accounts by IIN",
      cmd_identity_usage},
     {"demo", cmd_demo, "generate a synthetic platform's events",

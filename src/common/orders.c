@@ -142,8 +142,11 @@ void order_json(struct jw *w, const struct ej_order_rules *rules,
                 jw_arr(w);
                 size_t i;
                 json_t *e;
-                json_array_foreach(v, i, e) if (json_is_string(e))
-                    jw_str(w, json_string_value(e));
+                json_array_foreach(v, i, e)
+                {
+                    if (json_is_string(e))
+                        jw_str(w, json_string_value(e));
+                }
                 jw_end_arr(w);
             } else {
                 jw_null(w);

@@ -246,5 +246,51 @@ has reup-label out "\"decision\":\"block_kz\",\"advisory\":\"block_kz\",\"reuplo
 run reup-audit 1 "$E" audit content --db "$CDB" $M "$T/z.jsonl"
 has reup-audit out "\"finding\":\"reupload_of_removed_content\",\"order\":\"$ROID\""
 
+# Statements of reasons: every basis of the shipped taxonomy maps to a DSA
+# category; fields and enum values as the Transparency Database takes them.
+SDB=$T/sor.db
+nb=0
+for b in $(sed -n '/^      categories:/,/^      complaint_based/p' "$SRC/policies/kz/law-18-viii.yaml" | sed -n 's/^        - //p'); do
+    nb=$((nb + 1))
+    "$E" order add --db "$SDB" --body MCI --number "S-$nb" --basis "$b" --target "post:$nb" \
+        --action remove --received-at 2026-11-27T09:00:00+05:00 >"$T/sa" 2>/dev/null
+    sid=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$T/sa" | head -n 1)
+    act=remove; [ $((nb % 3)) -eq 1 ] && act=restrict_kz; [ $((nb % 5)) -eq 0 ] && act=suspend_account_kz
+    "$E" order close --db "$SDB" --id "$sid" --action "$act" --evidence "done $nb" \
+        --at 2026-11-28T10:00:00+05:00 >/dev/null 2>&1
+done
+[ "$nb" -ge 14 ] && pass=$((pass + 1)) || { echo "FAIL sor: only $nb bases found in the pack"; fail=$((fail + 1)); }
+run sor 0 "$E" export sor --db "$SDB" --from 2026-11-28 --to 2026-11-28
+[ "$(wc -l <"$T/out")" -eq "$nb" ] && pass=$((pass + 1)) || { echo "FAIL sor: $(wc -l <"$T/out") statements for $nb orders"; fail=$((fail + 1)); }
+has sor err "0 left out"
+bad=$(grep -v '"decision_ground":"DECISION_GROUND_ILLEGAL_CONTENT"' "$T/out" | wc -l)
+eq_n() { [ "$2" = "$3" ] && pass=$((pass + 1)) || { echo "FAIL $1: $2, want $3"; fail=$((fail + 1)); }; }
+eq_n sor-ground "$bad" 0
+cats=$(sed -n 's/.*"category":"\([A-Z_]*\)".*/\1/p' "$T/out" | sort -u)
+for c in $cats; do
+    case $c in
+    STATEMENT_CATEGORY_ANIMAL_WELFARE|STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS|\
+    STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH|STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS|\
+    STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS|STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR|\
+    STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT|STATEMENT_CATEGORY_PROTECTION_OF_MINORS|\
+    STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY|STATEMENT_CATEGORY_SCAMS_AND_FRAUD|STATEMENT_CATEGORY_SELF_HARM|\
+    STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE|STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS|\
+    STATEMENT_CATEGORY_VIOLENCE) pass=$((pass + 1)) ;;
+    *) echo "FAIL sor: category $c is not a TDB value"; fail=$((fail + 1)) ;;
+    esac
+done
+has sor out '"decision_visibility":["DECISION_VISIBILITY_CONTENT_REMOVED"]'
+has sor out '"decision_visibility":["DECISION_VISIBILITY_CONTENT_DISABLED"]'
+has sor out '"decision_account":"DECISION_ACCOUNT_SUSPENDED"'
+has sor out '"source_type":"SOURCE_TYPE_OTHER_NOTIFICATION","source_identity":"MCI","automated_detection":"No","automated_decision":"AUTOMATED_DECISION_NOT_AUTOMATED"'
+has sor out '"content_type":["CONTENT_TYPE_OTHER"],"content_type_other":"content named in a state order","content_date":"2026-11-27","application_date":"2026-11-28"'
+grep -c '"puid":"ord_[0-9a-f]*"' "$T/out" >"$T/np"
+has sor-puid np "$nb"
+run sor-empty 0 "$E" export sor --db "$SDB" --from 2026-11-29 --to 2026-12-31
+[ ! -s "$T/out" ] && pass=$((pass + 1)) || { echo "FAIL sor-empty: output"; fail=$((fail + 1)); }
+run sor-bad-range 2 "$E" export sor --db "$SDB" --from 2026-12-01 --to 2026-11-01
+run sor-bad-date 2 "$E" export sor --db "$SDB" --from 2026-13-01 --to 2026-12-01
+run sor-usage 2 "$E" export
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,24 @@
+/* sor.h: statements of reasons in the schema of the EU DSA Transparency
+ * Database (anchors.md §1.6), projected from ereje's closed orders: the
+ * enum values are the TDB's (app/Models/Statement.php of
+ * digital-services-act/transparency-database), so a platform that also
+ * operates in the EU can submit the same decisions. */
+#ifndef EJ_SOR_H
+#define EJ_SOR_H
+
+#include <stdbool.h>
+
+#include "ereje/ereje.h"
+#include "ereje/store.h"
+#include "jw.h"
+
+/* The TDB category of a basis of the pack's unlawful_content taxonomy;
+ * NULL when the basis has no mapping (the export reports it). */
+const char *sor_category(const char *basis);
+
+/* One statement (a whole JSON object) for a closed order. false when the
+ * order's basis has no category. */
+bool sor_order(struct jw *w, const struct ej_order_row *r,
+               const struct ej_tz *tz);
+
+#endif
