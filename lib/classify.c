@@ -128,7 +128,7 @@ static bool next_line(struct reader *r, const char **ls, size_t *ll)
     *ls = r->s + r->pos;
     const char *nl = memchr(*ls, '\n', r->len - r->pos);
     *ll = nl ? (size_t)(nl - *ls) : r->len - r->pos;
-    r->pos += *ll + 1;
+    r->pos += *ll + (nl != NULL); /* never past the end */
     r->line++;
     return true;
 }
@@ -143,10 +143,12 @@ static bool line_buf(const char *ls, size_t ll, char *buf, size_t cap)
     return true;
 }
 
+/* The line is "word VALUE": the keyword, a space and at least one more
+ * byte (a bare keyword has no value to parse). */
 static bool starts(const char *ls, size_t ll, const char *word)
 {
     size_t k = strlen(word);
-    return ll >= k && memcmp(ls, word, k) == 0 && (ll == k || ls[k] == ' ');
+    return ll > k + 1 && memcmp(ls, word, k) == 0 && ls[k] == ' ';
 }
 
 /* Parse up to k floats after the first field of buf into out. */

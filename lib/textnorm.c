@@ -33,6 +33,7 @@ struct ej_norm {
     uint32_t nlat, ncyr, ndig, flags; /* of the token being built */
     bool has_q;
     bool in_hashtag;
+    bool dropped; /* a token did not fit (tokcap) */
 };
 
 enum ej_err ej_norm_new(size_t max_bytes, struct ej_norm **out)
@@ -381,6 +382,7 @@ static void flush(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
     v->len = (size_t)(vp - v->p);
     n->ncp = 0;
     if (v->len == voff || v->full || *ntok >= n->tokcap) {
+        n->dropped |= v->len != voff;
         v->len = voff;
         return;
     }
@@ -416,8 +418,10 @@ static void add_cp(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
 static void emit_emoji(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
                        uint32_t *ntok, uint32_t c)
 {
-    if (*ntok >= n->tokcap)
+    if (*ntok >= n->tokcap) {
+        n->dropped = true;
         return;
+    }
     size_t voff = v->len, coff = cy->len;
     put_hex(v, c);
     put_hex(cy, c);
@@ -450,10 +454,25 @@ enum ej_err ej_norm_run(struct ej_norm *n, const char *text, size_t len,
     n->nlat = n->ncyr = n->ndig = n->flags = 0;
     n->has_q = false;
     n->in_hashtag = false;
+    n->dropped = false;
     put(&v, ' ');
     put(&cy, ' ');
     for (size_t i = 0; i < len;) {
         uint32_t c;
+        /* Run of lower-case Cyrillic а..я (D0 B0..D0 BF, D1 80..D1 8F):
+         * most of a Russian or Kazakh post, decoded without the general
+         * path. */
+        while (i + 1 < len && n->ncp < TOKEN_CPS_MAX &&
+               ((s[i] == 0xD0 && s[i + 1] >= 0xB0 && s[i + 1] <= 0xBF) ||
+                (s[i] == 0xD1 && s[i + 1] >= 0x80 && s[i + 1] <= 0x8F))) {
+            c = ((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
+            n->cp[n->ncp++] = c;
+            note(n, c);
+            prev = c;
+            i += 2;
+        }
+        if (i >= len)
+            break;
         size_t k = ej__utf8_next(s + i, len - i, &c);
         if (k == 0) {
             if (bad_at)
@@ -553,7 +572,7 @@ enum ej_err ej_norm_run(struct ej_norm *n, const char *text, size_t len,
     out->cyr_len = any_latin ? cy.len : v.len;
     out->tokens = n->tokens;
     out->ntokens = ntok;
-    out->truncated = v.full || cy.full || ntok >= n->tokcap;
+    out->truncated = v.full || cy.full || n->dropped;
     return EJ_OK;
 }
 

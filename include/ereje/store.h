@@ -235,7 +235,8 @@ struct ej_store_ops {
     enum ej_err (*audience_sum)(struct ej_store *s, int32_t from_day,
                                 int32_t to_day, uint64_t *sum, int *days);
     /* Qualifications: insert or replace by (author, doc_type, number);
-     * an author's rows (at most max, oldest first) into out. */
+     * an author's rows into out, verified ones first, then oldest first;
+     * EJ_TOO_BIG with *n = max when there are more. */
     enum ej_err (*qual_put)(struct ej_store *s, const struct ej_qual_row *r);
     enum ej_err (*quals_get)(struct ej_store *s, const char *author,
                              struct ej_qual_row *out, size_t max,

@@ -862,8 +862,8 @@ static enum ej_err sq_quals_get(struct ej_store *base, const char *author,
     size_t k = 0;
     if (sqlite3_prepare_v2(s->db,
                            "SELECT " QUAL_COLS " FROM qualifications "
-                           "WHERE author = ? ORDER BY updated_ms, doc_type, "
-                           "number",
+                           "WHERE author = ? ORDER BY status = 'verified' "
+                           "DESC, updated_ms, doc_type, number",
                            -1, &st, NULL) != SQLITE_OK)
         return EJ_IO;
     bind_text(st, 1, author);
@@ -892,8 +892,8 @@ static enum ej_err sq_quals_get(struct ej_store *base, const char *author,
         r->updated_ms = sqlite3_column_int64(st, 7);
     }
     sqlite3_finalize(st);
-    if (rc == EJ_OK)
-        *n = k;
+    if (rc == EJ_OK || rc == EJ_TOO_BIG)
+        *n = k; /* TOO_BIG: the first max rows, verified ones first */
     return rc;
 }
 

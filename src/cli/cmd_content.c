@@ -335,7 +335,8 @@ static bool one_line(struct run *r, enum mode m, const json_t *o,
             reupload_check(r->reup, p.text, p.len, NULL, &rm);
     }
     struct jw w;
-    jw_init(&w, (size_t)p.len * 2 + 65536);
+    /* a control character in the text is 6 bytes escaped */
+    jw_init(&w, (size_t)p.len * 6 + 65536);
     if (m == M_AUDIT) {
         int g = c.lang.known ? (int)c.lang.lang : 3;
         as->posts++;
@@ -387,9 +388,15 @@ static bool one_line(struct run *r, enum mode m, const json_t *o,
         jw_end_obj(&w);
         jw_end_line(&w);
     }
+    if (w.err) { /* over the writer's limit, or out of memory */
+        jw_free(&w);
+        line_error(lineno, p.id, "NOMEM", "the output line could not be "
+                                          "written");
+        return false;
+    }
     size_t len;
     char *s = jw_take(&w, &len);
-    if (s)
+    if (s && len) /* an audit line without findings writes nothing */
         fwrite(s, 1, len, stdout);
     free(s);
     return true;
@@ -721,8 +728,12 @@ int cmd_author(struct cli_ctx *ctx, int argc, char **argv)
                     obj ? e.field : "", obj ? e.message : "not UTF-8");
             status = EXIT_BADINPUT;
         } else if ((rc = authors_put(st, &row, "", cli_now_ms())) != EJ_OK) {
-            cli_err("author add: %s", ej_strerror(rc));
-            status = EXIT_ENV;
+            cli_err("author add: %s",
+                    rc == EJ_TOO_BIG ? "the author has 64 documents on "
+                                       "record; replace one (same type and "
+                                       "number)"
+                                     : ej_strerror(rc));
+            status = rc == EJ_TOO_BIG ? EXIT_BADINPUT : EXIT_ENV;
         } else {
             struct jw w;
             jw_init(&w, 1 << 14);
@@ -743,7 +754,12 @@ int cmd_author(struct cli_ctx *ctx, int argc, char **argv)
         size_t nrows = 0;
         rc = ej_store_ops_of(st)->quals_get(st, id, qs.rows,
                                             EJ_QUAL_ROWS_MAX, &nrows);
-        if (rc != EJ_OK) {
+        if (rc == EJ_TOO_BIG) {
+            cli_err("author list: more than %d documents; the first %d "
+                    "shown (verified first)",
+                    EJ_QUAL_ROWS_MAX, EJ_QUAL_ROWS_MAX);
+            rc = EJ_OK;
+        } else if (rc != EJ_OK) {
             cli_err("author list: %s", ej_strerror(rc));
             status = EXIT_ENV;
         }

@@ -120,7 +120,7 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
     }
     ingest_set_reupload(g, reup);
     /* content.published needs the model; it is optional unless named. */
-    char why[512];
+    char why[512] = "the packs have no occult or educational rule";
     if (cj_model_load(cj_model_path(model), &cls, why, sizeof why) ==
             EJ_OK &&
         ej_labeler_new(p, &lab) == EJ_OK) {

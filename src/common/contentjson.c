@@ -421,8 +421,6 @@ void cj_label_members(struct jw *w, const struct ej_label_result *r,
         jw_null(w);
         return;
     }
-    struct jw t;
-    jw_init(&t, (size_t)len + 4096);
     size_t total = len;
     for (int i = 0; i < 2; i++)
         if (added[i] && enforced[i])
@@ -430,7 +428,6 @@ void cj_label_members(struct jw *w, const struct ej_label_result *r,
     char *out = malloc(total + 1);
     if (!out) {
         jw_null(w);
-        jw_free(&t);
         return;
     }
     size_t pos = 0;
@@ -445,7 +442,6 @@ void cj_label_members(struct jw *w, const struct ej_label_result *r,
         }
     jw_strn(w, out, pos);
     free(out);
-    jw_free(&t);
 }
 
 void cj_decision_event(struct jw *body, struct jw *rules,

@@ -72,36 +72,71 @@ static bool order_index(struct reupload *r, const char *id, uint32_t *out)
     return true;
 }
 
-static int load_one(const struct ej_fp_row *row, void *ctx)
+/* Add one row; false when out of memory or the bank is full. */
+static bool add_row(struct reupload *r, const struct ej_fp_row *row)
 {
-    struct reupload *r = ctx;
     uint32_t idx;
     if (!order_index(r, row->order_id, &idx))
-        return 1;
+        return false;
     if (row->kind == EJ_FP_SHA256) {
         if (ej_fpbank_add(r->digests, row->digest, idx) != EJ_OK)
-            return 1;
+            return false;
     } else {
         if (r->ntexts == r->captexts) {
             size_t cap = r->captexts ? r->captexts * 2 : 256;
             void *p = realloc(r->texts, cap * sizeof *r->texts);
             if (!p)
-                return 1;
+                return false;
             r->texts = p;
             r->captexts = cap;
         }
         r->texts[r->ntexts++] = (struct text_fp){row->simhash, idx};
     }
     r->last_seq = row->seq;
+    return true;
+}
+
+struct rows {
+    struct ej_fp_row *v;
+    size_t n, cap;
+    bool oom;
+};
+
+static int collect(const struct ej_fp_row *row, void *ctx)
+{
+    struct rows *rs = ctx;
+    if (rs->n == rs->cap) {
+        size_t cap = rs->cap ? rs->cap * 2 : 64;
+        void *p = realloc(rs->v, cap * sizeof *rs->v);
+        if (!p) {
+            rs->oom = true;
+            return 1;
+        }
+        rs->v = p;
+        rs->cap = cap;
+    }
+    rs->v[rs->n++] = *row;
     return 0;
 }
 
+/* The scan runs outside the lock (checks go on meanwhile); only the
+ * merge takes the write lock. Loads are not concurrent with each other:
+ * the service runs them on its writer thread, the CLI has one thread. */
 enum ej_err reupload_load(struct reupload *r, struct ej_store *st)
 {
-    pthread_rwlock_wrlock(&r->lock);
-    enum ej_err rc = ej_store_ops_of(st)->fp_scan(st, r->last_seq, load_one,
-                                                  r);
-    pthread_rwlock_unlock(&r->lock);
+    struct rows rs = {0};
+    enum ej_err rc = ej_store_ops_of(st)->fp_scan(st, r->last_seq, collect,
+                                                  &rs);
+    if (rc == EJ_OK && rs.oom)
+        rc = EJ_NOMEM;
+    if (rc == EJ_OK && rs.n) {
+        pthread_rwlock_wrlock(&r->lock);
+        for (size_t i = 0; i < rs.n && rc == EJ_OK; i++)
+            if (!add_row(r, &rs.v[i]))
+                rc = EJ_NOMEM; /* the rest is tried again next load */
+        pthread_rwlock_unlock(&r->lock);
+    }
+    free(rs.v);
     return rc;
 }
 

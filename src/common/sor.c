@@ -99,7 +99,7 @@ bool sor_order(struct jw *w, const struct ej_order_row *r,
             strncmp(json_string_value(e), "text", 4) == 0)
             has_text = true;
     }
-    char received[16], closed[16], buf[2600];
+    char received[16], closed[16], buf[5200]; /* > the longest field */
     date_of(r->order.received_ms, tz, received);
     date_of(r->order.closed_ms, tz, closed);
 

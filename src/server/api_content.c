@@ -90,7 +90,8 @@ static enum ej_err run(struct ej_store *st, void *ctx)
     struct srv *s = w->srv;
     switch (w->kind) {
     case W_QUAL_ADD:
-        return authors_put(st, &w->row, r->key_id, w->now_ms);
+        w->rc = authors_put(st, &w->row, r->key_id, w->now_ms);
+        return w->rc == EJ_TOO_BIG ? EJ_OK : w->rc;
     case W_QUAL_LIST:
         w->rc = ej_store_ops_of(st)->quals_get(st, w->author, w->quals.rows,
                                                EJ_QUAL_ROWS_MAX, &w->nrows);
@@ -141,9 +142,17 @@ static void finish(struct req *r)
         return;
     }
     struct jw out;
-    jw_init(&out, (size_t)w->len * 2 + (1 << 20));
+    /* a control character in the text is 6 bytes escaped */
+    jw_init(&out, (size_t)w->len * 6 + (1 << 20));
     switch (w->kind) {
     case W_QUAL_ADD:
+        if (w->rc == EJ_TOO_BIG) {
+            jw_free(&out);
+            req_error(r, 409, "TOO_MANY_QUALIFICATIONS",
+                      "the author has 64 documents on record; replace one "
+                      "(same type and number)");
+            return;
+        }
         jw_obj(&out);
         jw_kstr(&out, "author", w->row.author);
         cj_qual_members(&out, &w->row);

@@ -292,5 +292,29 @@ run sor-bad-range 2 "$E" export sor --db "$SDB" --from 2026-12-01 --to 2026-11-0
 run sor-bad-date 2 "$E" export sor --db "$SDB" --from 2026-13-01 --to 2026-12-01
 run sor-usage 2 "$E" export
 
+# An author with many documents: the 65th new one is refused, and a
+# verified one among 64 is still the one used.
+QDB=$T/q.db
+"$E" author add --db "$QDB" --id many --type diploma --number V-1 --issuer U \
+    --fields psychology --status verified >/dev/null 2>&1
+i=1
+while [ $i -lt 64 ]; do
+    "$E" author add --db "$QDB" --id many --type certificate --number "C-$i" \
+        --issuer X --fields beauty >/dev/null 2>&1
+    i=$((i + 1))
+done
+run quals-65th 2 "$E" author add --db "$QDB" --id many --type certificate \
+    --number C-65 --issuer X --fields beauty
+has quals-65th err "64 documents"
+run quals-replace 0 "$E" author add --db "$QDB" --id many --type certificate \
+    --number C-5 --issuer X --fields beauty --status rejected
+printf '{"id":"m","author":"many","text":"Вебинар для родителей: как говорить с подростком без криков и наказаний. Ведёт детский психолог","at":"2026-11-28T10:00:00+05:00"}\n' >"$T/m.jsonl"
+run quals-many 0 "$E" --enforce-drafts label --db "$QDB" $M "$T/m.jsonl"
+has quals-many out '"reason":"qualified","qualification":{"type":"diploma","number":"V-1"'
+# Control characters are 6 bytes escaped: the output line is still written.
+awk 'BEGIN { printf "{\"id\":\"nl\",\"text\":\"Расклад таро"; for (i = 0; i < 20000; i++) printf "\\n"; print "\"}" }' >"$T/nl.jsonl"
+run label-newlines 0 "$E" label $M "$T/nl.jsonl"
+has label-newlines out '{"id":"nl"'
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -340,10 +340,25 @@ static void bad_model(void **state)
         "ereje-content-model 1\nphrases 0\nhead occult 1\nbias 0\n",
         "ereje-content-model 1\nphrases 0\nhead occult 1\nbias 0\n"
         "99999999 1\nend\n",
+        /* a bare keyword has no value; a lexicon that ends the file */
+        "ereje-content-model 1\nbuckets 1024\nbuckets\nphrases 0\n",
+        "ereje-content-model 1\nthreshold\nphrases 0\n",
+        "ereje-content-model 1\nphrases 1\noccult\t-\t1\tfoo",
+        "ereje-content-model 1\nphrases 0\nhead occult 1\nbias\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_int_equal(ej_classifier_new(bad[i], strlen(bad[i]), &c, &line),
                          EJ_MODEL_INVALID);
+    /* exact-size copies, so that ASan sees any read past the end */
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        size_t n = strlen(bad[i]);
+        char *copy = malloc(n ? n : 1);
+        assert_non_null(copy);
+        memcpy(copy, bad[i], n);
+        assert_int_equal(ej_classifier_new(copy, n, &c, &line),
+                         EJ_MODEL_INVALID);
+        free(copy);
+    }
     /* the line of the error is reported */
     assert_int_equal(ej_classifier_new(bad[4], strlen(bad[4]), &c, &line),
                      EJ_MODEL_INVALID);
