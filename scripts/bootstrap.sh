@@ -10,7 +10,7 @@ set -eu
 PKGS="gcc libc6-dev make cmake pkg-config tzdata
 libyaml-dev libjansson-dev libcmocka-dev
 libsqlite3-dev libmicrohttpd-dev libsodium-dev
-libhyperscan-dev libutf8proc-dev liblinear-dev
+libhyperscan-dev libutf8proc-dev liblinear-dev libcurl4-openssl-dev
 sqlite3 curl procps"
 if [ "${1:-}" = bench ]; then
     PKGS="$PKGS wrk nginx-light fasttext ripgrep"

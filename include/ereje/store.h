@@ -131,6 +131,21 @@ struct ej_fp_row {
     int64_t added_ms;
 };
 
+/* A webhook delivery (lib/store/migrations/0009). */
+struct ej_wh_row {
+    int64_t id;            /* set by the store on add */
+    uint64_t event_seq;
+    char event_id[EJ_EVENT_ID_MAX + 1];
+    char type[64];
+    char status[16];       /* pending | delivered | failed */
+    int attempts;
+    int64_t next_at_ms;
+    int last_status;       /* HTTP status of the last attempt, 0: none */
+    char last_error[256];
+    int64_t delivered_ms;
+    int64_t created_ms;
+};
+
 enum ej_role {
     EJ_ROLE_PLATFORM = 1,
     EJ_ROLE_MODERATOR = 2,
@@ -246,6 +261,20 @@ struct ej_store_ops {
     enum ej_err (*fp_add)(struct ej_store *s, const struct ej_fp_row *r);
     enum ej_err (*fp_scan)(struct ej_store *s, uint64_t after,
                            int (*fn)(const struct ej_fp_row *r, void *ctx),
+                           void *ctx);
+    /* Webhooks: the cursor (last event seq considered; EJ_NOT_FOUND
+     * before the first set);
+     * add a delivery (an event_seq already queued is skipped); the due
+     * pending ones (at most max); update one by id; all, or those with a
+     * status, in id order. */
+    enum ej_err (*wh_cursor)(struct ej_store *s, uint64_t *seq);
+    enum ej_err (*wh_set_cursor)(struct ej_store *s, uint64_t seq);
+    enum ej_err (*wh_add)(struct ej_store *s, struct ej_wh_row *r);
+    enum ej_err (*wh_due)(struct ej_store *s, int64_t now_ms,
+                          struct ej_wh_row *out, size_t max, size_t *n);
+    enum ej_err (*wh_update)(struct ej_store *s, const struct ej_wh_row *r);
+    enum ej_err (*wh_scan)(struct ej_store *s, const char *status,
+                           int (*fn)(const struct ej_wh_row *r, void *ctx),
                            void *ctx);
 };
 

@@ -964,6 +964,169 @@ static enum ej_err sq_fp_scan(struct ej_store *base, uint64_t after,
     return rc;
 }
 
+#define WH_COLS                                                             \
+    "id, event_seq, event_id, type, status, attempts, next_at_ms, "         \
+    "last_status, last_error, delivered_ms, created_ms"
+
+static enum ej_err sq_wh_cursor(struct ej_store *base, uint64_t *seq)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT seq FROM webhook_cursor WHERE k = 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    int step = sqlite3_step(st);
+    *seq = step == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return step == SQLITE_ROW ? EJ_OK : step == SQLITE_DONE ? EJ_NOT_FOUND
+                                                            : EJ_IO;
+}
+
+static enum ej_err sq_wh_set_cursor(struct ej_store *base, uint64_t seq)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR REPLACE INTO webhook_cursor (k, seq) "
+                           "VALUES (1, ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return step == SQLITE_DONE ? EJ_OK : EJ_IO;
+}
+
+static enum ej_err sq_wh_add(struct ej_store *base, struct ej_wh_row *r)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR IGNORE INTO webhook_deliveries "
+                           "(event_seq, event_id, type, status, attempts, "
+                           "next_at_ms, created_ms) VALUES (?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->event_seq);
+    bind_text(st, 2, r->event_id);
+    bind_text(st, 3, r->type);
+    bind_text(st, 4, r->status);
+    sqlite3_bind_int(st, 5, r->attempts);
+    sqlite3_bind_int64(st, 6, r->next_at_ms);
+    sqlite3_bind_int64(st, 7, r->created_ms);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return EJ_IO;
+    r->id = sqlite3_last_insert_rowid(s->db);
+    return EJ_OK;
+}
+
+static void wh_row_of(sqlite3_stmt *st, struct ej_wh_row *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, 0);
+    r->event_seq = (uint64_t)sqlite3_column_int64(st, 1);
+    snprintf(r->event_id, sizeof r->event_id, "%s", col_text(st, 2));
+    snprintf(r->type, sizeof r->type, "%s", col_text(st, 3));
+    snprintf(r->status, sizeof r->status, "%s", col_text(st, 4));
+    r->attempts = sqlite3_column_int(st, 5);
+    r->next_at_ms = sqlite3_column_int64(st, 6);
+    r->last_status = sqlite3_column_int(st, 7);
+    snprintf(r->last_error, sizeof r->last_error, "%s", col_text(st, 8));
+    r->delivered_ms = sqlite3_column_int64(st, 9);
+    r->created_ms = sqlite3_column_int64(st, 10);
+}
+
+static enum ej_err sq_wh_due(struct ej_store *base, int64_t now_ms,
+                             struct ej_wh_row *out, size_t max, size_t *n)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    size_t k = 0;
+    enum ej_err rc = EJ_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " WH_COLS " FROM webhook_deliveries "
+                           "WHERE status = 'pending' AND next_at_ms <= ? "
+                           "ORDER BY next_at_ms, id LIMIT ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    sqlite3_bind_int64(st, 1, now_ms);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW || k == max) {
+            rc = step == SQLITE_ROW ? EJ_OK : EJ_IO;
+            break;
+        }
+        wh_row_of(st, &out[k++]);
+    }
+    sqlite3_finalize(st);
+    *n = k;
+    return rc;
+}
+
+static enum ej_err sq_wh_update(struct ej_store *base,
+                                const struct ej_wh_row *r)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE webhook_deliveries SET status = ?, "
+                           "attempts = ?, next_at_ms = ?, last_status = ?, "
+                           "last_error = ?, delivered_ms = ? WHERE id = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    bind_text(st, 1, r->status);
+    sqlite3_bind_int(st, 2, r->attempts);
+    sqlite3_bind_int64(st, 3, r->next_at_ms);
+    sqlite3_bind_int(st, 4, r->last_status);
+    bind_text(st, 5, r->last_error);
+    sqlite3_bind_int64(st, 6, r->delivered_ms);
+    sqlite3_bind_int64(st, 7, r->id);
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step != SQLITE_DONE)
+        return EJ_IO;
+    return sqlite3_changes(s->db) ? EJ_OK : EJ_NOT_FOUND;
+}
+
+static enum ej_err sq_wh_scan(struct ej_store *base, const char *status,
+                              int (*fn)(const struct ej_wh_row *r, void *ctx),
+                              void *ctx)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    enum ej_err rc = EJ_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           status ? "SELECT " WH_COLS " FROM "
+                                    "webhook_deliveries WHERE status = ? "
+                                    "ORDER BY id"
+                                  : "SELECT " WH_COLS " FROM "
+                                    "webhook_deliveries ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    if (status)
+        bind_text(st, 1, status);
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        struct ej_wh_row r;
+        wh_row_of(st, &r);
+        if (fn(&r, ctx))
+            break;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 #define CMP_COLS                                                            \
     "id, received_ms, category, target, reporter, decide_due_ms, "          \
     "decision, action, reason, decided_ms, urgent, notify_due_ms, "         \
@@ -1124,6 +1287,12 @@ static const struct ej_store_ops sqlite_ops = {
     .quals_get = sq_quals_get,
     .fp_add = sq_fp_add,
     .fp_scan = sq_fp_scan,
+    .wh_cursor = sq_wh_cursor,
+    .wh_set_cursor = sq_wh_set_cursor,
+    .wh_add = sq_wh_add,
+    .wh_due = sq_wh_due,
+    .wh_update = sq_wh_update,
+    .wh_scan = sq_wh_scan,
     .order_put = sq_order_put,
     .order_get = sq_order_get,
     .orders_scan = sq_orders_scan,

@@ -56,6 +56,7 @@ int cmd_label(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_author(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_audit_content(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_webhook(struct cli_ctx *ctx, int argc, char **argv);
 extern const char cmd_policy_usage[];
 extern const char cmd_idnum_usage[];
 extern const char cmd_deadline_usage[];
@@ -75,6 +76,7 @@ extern const char cmd_label_usage[];
 extern const char cmd_author_usage[];
 extern const char cmd_audit_content_usage[];
 extern const char cmd_export_usage[];
+extern const char cmd_webhook_usage[];
 
 /* Print "ereje: " and the message to stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

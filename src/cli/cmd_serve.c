@@ -9,7 +9,8 @@
 const char cmd_serve_usage[] =
     "usage: ereje serve --db FILE [--listen HOST:PORT] [--threads N]\n"
     "                   [--max-body BYTES] [--key-file KEY] [--model FILE]\n"
-    "                   [--enforce-drafts]\n"
+    "                   [--webhook-url URL --webhook-secret-file FILE\n"
+    "                    [--webhook-max-attempts N]] [--enforce-drafts]\n"
     "       ereje serve --list-routes\n"
     "\n"
     "Run the HTTP/JSON service until SIGTERM or SIGINT (then it stops\n"
@@ -27,6 +28,16 @@ const char cmd_serve_usage[] =
     "                     content.published (default: $EREJE_MODEL or the\n"
     "                     built one; when it cannot be loaded, content\n"
     "                     labelling is off: 503 CONTENT_MODEL_MISSING)\n"
+    "  --webhook-url URL  POST decisions, alerts and breaches to URL\n"
+    "                     (registration.checked, content.checked,\n"
+    "                     case.escalated, order.alert, order.breach,\n"
+    "                     complaint.decided), each signed with an\n"
+    "                     HMAC-SHA256 of the secret (--webhook-secret-file:\n"
+    "                     16 to 256 bytes, mode 600); retried with backoff\n"
+    "                     (1 s, 2 s, 4 s ... at most 1 h), failed after N\n"
+    "                     attempts (--webhook-max-attempts, default 8). An\n"
+    "                     endpoint that is down never holds up a decision.\n"
+    "                     ereje webhook list|replay show and retry them.\n"
     "  --list-routes      print METHOD PATH ROLES for every endpoint\n"
     "\n"
     "Every /v1 call needs 'Authorization: Bearer KEY' (ereje keys create).\n"
@@ -65,6 +76,21 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
             o.key_file = v;
         } else if ((v = cli_opt(argc, argv, &i, "--model", &missing))) {
             o.model = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--webhook-url", &missing))) {
+            o.webhook_url = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--webhook-secret-file",
+                                &missing))) {
+            o.webhook_secret_file = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--webhook-max-attempts",
+                                &missing))) {
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || n < 1 || n > 100) {
+                cli_err("serve: --webhook-max-attempts '%s': expected 1 to "
+                        "100", v);
+                return EXIT_BADINPUT;
+            }
+            o.webhook_max_attempts = (int)n;
         } else if ((v = cli_opt(argc, argv, &i, "--listen", &missing))) {
             o.listen = v;
         } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing))) {

@@ -27,6 +27,8 @@ static const struct cli_cmd commands[] = {
      cmd_label_usage},
     {"author", cmd_author, "record authors' qualifications",
      cmd_author_usage},
+    {"webhook", cmd_webhook, "the webhook delivery log: list, replay",
+     cmd_webhook_usage},
     {"export", cmd_export, "export statements of reasons (EU DSA schema)",
      cmd_export_usage},
     {"identity", cmd_identity, "find one person's accounts by IIN",

@@ -1,6 +1,8 @@
 /* vault.c: see vault.h. */
 #include "vault.h"
 
+#include "privfile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -51,28 +53,16 @@ enum ej_err vault_init_file(const char *path, char key_id[17])
 
 enum ej_err vault_load(const char *path, struct vault *v, const char **why)
 {
-    struct stat st;
     char hex[80];
     unsigned char master[32];
     size_t bin_len;
     *why = NULL;
     if (sodium_init() < 0)
         return EJ_IO;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW);
-    if (fd < 0)
-        return EJ_IO;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        *why = "not a regular file";
-        return EJ_INVALID;
-    }
-    if (st.st_mode & 077) {
-        close(fd);
-        *why = "readable or writable by group or others: chmod 600 it";
-        return EJ_INVALID;
-    }
-    ssize_t n = read(fd, hex, sizeof hex - 1);
-    close(fd);
+    size_t n = 0;
+    enum ej_err rc = privfile_read(path, hex, sizeof hex - 1, &n, why);
+    if (rc != EJ_OK)
+        return rc;
     if (n < 64) {
         *why = "too short: expected 64 hex digits";
         return EJ_INVALID;

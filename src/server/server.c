@@ -21,6 +21,8 @@
 #include <sodium.h>
 
 #include "orders.h"
+#include <curl/curl.h>
+
 #include "reupload.h"
 #include "sweep.h"
 
@@ -101,6 +103,42 @@ static void job_now(struct sweep_job *j,
     pthread_mutex_unlock(&j->mu);
     pthread_cond_destroy(&j->cv);
     pthread_mutex_destroy(&j->mu);
+}
+
+struct now_job {
+    struct sweep_job j; /* the waiting machinery */
+    enum ej_err (*fn)(struct ej_store *st, void *ctx);
+    void *ctx;
+};
+
+static enum ej_err now_run(struct ej_store *st, void *ctx)
+{
+    struct now_job *n = ctx;
+    return n->fn(st, n->ctx);
+}
+
+enum ej_err srv_job_now(struct srv *s,
+                        enum ej_err (*fn)(struct ej_store *st, void *ctx),
+                        void *ctx)
+{
+    struct now_job n;
+    memset(&n, 0, sizeof n);
+    n.j.srv = s;
+    n.fn = fn;
+    n.ctx = ctx;
+    pthread_mutex_init(&n.j.mu, NULL);
+    pthread_cond_init(&n.j.cv, NULL);
+    n.j.pend.job = now_run;
+    n.j.pend.done = sweep_done;
+    n.j.pend.ctx = &n;
+    committer_submit(s->cm, &n.j.pend);
+    pthread_mutex_lock(&n.j.mu);
+    while (!n.j.done)
+        pthread_cond_wait(&n.j.cv, &n.j.mu);
+    pthread_mutex_unlock(&n.j.mu);
+    pthread_cond_destroy(&n.j.cv);
+    pthread_mutex_destroy(&n.j.mu);
+    return n.j.pend.result;
 }
 
 /* Load the re-upload bank before serving. */
@@ -190,6 +228,10 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
 
     if (!s)
         return 3;
+    if (o->webhook_url && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        free(s);
+        return 3;
+    }
     s->policy = p;
     s->opts = *o;
     {
@@ -265,6 +307,20 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
                 ej_strerror(rc));
         goto out;
     }
+    if (o->webhook_url) {
+        if (!o->webhook_secret_file) {
+            fprintf(stderr, "ereje: serve: --webhook-url needs "
+                            "--webhook-secret-file\n");
+            status = 2;
+            goto out;
+        }
+        int ws = webhooks_start(s, o->webhook_url, o->webhook_secret_file,
+                                o->webhook_max_attempts, &s->wh);
+        if (ws != 0) {
+            status = ws;
+            goto out;
+        }
+    }
     s->daemon = MHD_start_daemon(
         MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG,
@@ -323,6 +379,9 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
             fprintf(stderr, "ereje: waiting for %d request(s) to finish\n",
                     atomic_load(&s->active));
     }
+    /* The delivery thread submits jobs: stop it before the writer. */
+    webhooks_stop(s->wh);
+    s->wh = NULL;
     /* Join the writer before stopping MHD: it may still be inside
      * MHD_resume_connection for the last request. */
     committer_free(s->cm);
@@ -333,6 +392,7 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
         close(listen_fd);
     status = 0;
 out:
+    webhooks_stop(s->wh);
     committer_free(s->cm);
     keycache_free(s->keys);
     ej_regcheck_free(s->gate);
@@ -345,6 +405,8 @@ out:
         vault_wipe(s->vault);
         free(s->vault);
     }
+    if (o->webhook_url)
+        curl_global_cleanup();
     free(s);
     return status;
 }

@@ -32,6 +32,9 @@ struct srv_opts {
     unsigned threads;      /* MHD thread pool; 0 = number of cores */
     size_t max_body;       /* bytes */
     const char *model;     /* content model (--model), or NULL: default */
+    const char *webhook_url;         /* or NULL: no webhooks */
+    const char *webhook_secret_file;
+    int webhook_max_attempts;        /* 0: 8 */
 };
 
 /* Run until SIGTERM or SIGINT; returns a CLI exit status. p stays owned by
@@ -150,10 +153,24 @@ struct srv {
     struct ej_classifier *cls;
     struct ej_labeler *lab;
     struct reupload *reup; /* fingerprints of removed content */
+    struct webhooks *wh;   /* NULL without --webhook-url */
     pthread_mutex_t scratch_lock;
     struct ej_content_scratch *scratch[SRV_SCRATCH_MAX];
     size_t n_scratch;
 };
+
+/* Run fn on the writer's connection (a job) and wait for it; its
+ * result. For threads other than MHD's (webhooks, sweeps). */
+enum ej_err srv_job_now(struct srv *s,
+                        enum ej_err (*fn)(struct ej_store *st, void *ctx),
+                        void *ctx);
+
+/* Webhook deliveries (webhooks.c): start the thread (an exit status: 0,
+ * or 2 for bad options with a message) and stop it. */
+struct webhooks;
+int webhooks_start(struct srv *s, const char *url, const char *secret_file,
+                   int max_attempts, struct webhooks **out);
+void webhooks_stop(struct webhooks *w);
 
 /* Per-request classification memory, pooled (api_content.c). NULL when
  * out of memory. */
