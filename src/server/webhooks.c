@@ -134,6 +134,12 @@ static void *run(void *arg)
         if (rc != EJ_OK)
             fprintf(stderr, "ereje: webhooks: %s\n", ej_strerror(rc));
         for (size_t i = 0; rc == EJ_OK && i < w->n; i++) {
+            /* stopping: the rest stay pending for the next start */
+            pthread_mutex_lock(&w->mu);
+            bool stopping = w->stop;
+            pthread_mutex_unlock(&w->mu);
+            if (stopping)
+                break;
             char err[256];
             int code = post(w, &w->items[i], err, sizeof err);
             webhook_attempt(&w->items[i].row, code, err, srv_now_ms(),
