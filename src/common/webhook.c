@@ -129,10 +129,25 @@ enum ej_err webhook_due(struct ej_store *st, int64_t now_ms,
     for (size_t i = 0; i < k; i++) {
         struct body_ctx b = {NULL};
         rc = ej_store_scan(st, rows[i].event_seq, body_of, &b);
-        if (rc != EJ_OK || !b.json) {
+        if (rc != EJ_OK) {
             free(b.json);
             webhook_items_free(out, m);
-            return rc != EJ_OK ? rc : EJ_NOMEM;
+            return rc;
+        }
+        if (!b.json) {
+            /* an event that cannot be rendered (bytes no ereje string
+             * has) must not hold up the others: say so instead */
+            json_t *o = json_pack("{s:I,s:s,s:s}", "seq",
+                                  (json_int_t)rows[i].event_seq, "type",
+                                  "ereje.unrenderable", "error",
+                                  "the logged event could not be rendered "
+                                  "as JSON; see ereje audit export");
+            b.json = o ? json_dumps(o, JSON_COMPACT) : NULL;
+            json_decref(o);
+            if (!b.json) {
+                webhook_items_free(out, m);
+                return EJ_NOMEM;
+            }
         }
         out[m].row = rows[i];
         out[m].body = b.json;
