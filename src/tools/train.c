@@ -552,12 +552,25 @@ static void parse_opts(int argc, char **argv, struct opts *o)
             o->model = v;
         else if (strcmp(a, "--out") == 0)
             o->out = v;
-        else if (strcmp(a, "--C") == 0)
-            o->C = strtod(v, NULL);
-        else if (strcmp(a, "--dup-posts") == 0)
-            o->dup = atoi(v);
-        else if (strcmp(a, "--threshold") == 0)
-            o->threshold = strtod(v, NULL);
+        else if (strcmp(a, "--C") == 0) {
+            char *end;
+            o->C = strtod(v, &end);
+            if (*end || !(o->C > 0 && o->C <= 1e6))
+                die("--C '%s': a positive number", v);
+        }
+        else if (strcmp(a, "--dup-posts") == 0) {
+            char *end;
+            long d = strtol(v, &end, 10);
+            if (*end || d < 1 || d > 10)
+                die("--dup-posts '%s': expected 1 to 10", v);
+            o->dup = (int)d;
+        }
+        else if (strcmp(a, "--threshold") == 0) {
+            char *end;
+            o->threshold = strtod(v, &end);
+            if (*end || !(o->threshold > 0 && o->threshold < 1))
+                die("--threshold '%s': a number between 0 and 1", v);
+        }
         else
             die("unknown option %s (see --help)", a);
     }
