@@ -276,6 +276,11 @@ struct ej_store_ops {
     enum ej_err (*wh_scan)(struct ej_store *s, const char *status,
                            int (*fn)(const struct ej_wh_row *r, void *ctx),
                            void *ctx);
+    /* Every complaint, in receipt order (fn returns non-zero to stop). */
+    enum ej_err (*complaints_scan)(struct ej_store *s,
+                                   int (*fn)(const struct ej_complaint_row *r,
+                                             void *ctx),
+                                   void *ctx);
 };
 
 /* The SQLite backend (WAL, numbered migrations). */

@@ -1162,6 +1162,27 @@ static enum ej_err sq_complaint_put(struct ej_store *base,
     return step == SQLITE_DONE ? EJ_OK : EJ_IO;
 }
 
+static void complaint_row_of(sqlite3_stmt *st, struct ej_complaint_row *r)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->id, sizeof r->id, "%s", col_text(st, 0));
+    r->received_ms = sqlite3_column_int64(st, 1);
+    snprintf(r->category, sizeof r->category, "%s", col_text(st, 2));
+    snprintf(r->target, sizeof r->target, "%s", col_text(st, 3));
+    snprintf(r->reporter, sizeof r->reporter, "%s", col_text(st, 4));
+    r->decide_due_ms = sqlite3_column_int64(st, 5);
+    snprintf(r->decision, sizeof r->decision, "%s", col_text(st, 6));
+    snprintf(r->action, sizeof r->action, "%s", col_text(st, 7));
+    snprintf(r->reason, sizeof r->reason, "%s", col_text(st, 8));
+    r->decided_ms = sqlite3_column_int64(st, 9);
+    r->urgent = sqlite3_column_int(st, 10) != 0;
+    r->notify_due_ms = sqlite3_column_int64(st, 11);
+    r->notified_ms = sqlite3_column_int64(st, 12);
+    snprintf(r->notified_to, sizeof r->notified_to, "%s", col_text(st, 13));
+    snprintf(r->notified_ref, sizeof r->notified_ref, "%s",
+             col_text(st, 14));
+}
+
 static enum ej_err sq_complaint_get(struct ej_store *base, const char *id,
                                     struct ej_complaint_row *r)
 {
@@ -1175,26 +1196,39 @@ static enum ej_err sq_complaint_get(struct ej_store *base, const char *id,
     bind_text(st, 1, id);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
-        memset(r, 0, sizeof *r);
-        snprintf(r->id, sizeof r->id, "%s", col_text(st, 0));
-        r->received_ms = sqlite3_column_int64(st, 1);
-        snprintf(r->category, sizeof r->category, "%s", col_text(st, 2));
-        snprintf(r->target, sizeof r->target, "%s", col_text(st, 3));
-        snprintf(r->reporter, sizeof r->reporter, "%s", col_text(st, 4));
-        r->decide_due_ms = sqlite3_column_int64(st, 5);
-        snprintf(r->decision, sizeof r->decision, "%s", col_text(st, 6));
-        snprintf(r->action, sizeof r->action, "%s", col_text(st, 7));
-        snprintf(r->reason, sizeof r->reason, "%s", col_text(st, 8));
-        r->decided_ms = sqlite3_column_int64(st, 9);
-        r->urgent = sqlite3_column_int(st, 10) != 0;
-        r->notify_due_ms = sqlite3_column_int64(st, 11);
-        r->notified_ms = sqlite3_column_int64(st, 12);
-        snprintf(r->notified_to, sizeof r->notified_to, "%s", col_text(st, 13));
-        snprintf(r->notified_ref, sizeof r->notified_ref, "%s",
-                 col_text(st, 14));
+        complaint_row_of(st, r);
         rc = EJ_OK;
     } else if (step != SQLITE_DONE) {
         rc = EJ_IO;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static enum ej_err sq_complaints_scan(
+    struct ej_store *base,
+    int (*fn)(const struct ej_complaint_row *r, void *ctx), void *ctx)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    sqlite3_stmt *st;
+    enum ej_err rc = EJ_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " CMP_COLS " FROM complaints "
+                           "ORDER BY received_ms, id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return EJ_IO;
+    for (;;) {
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            break;
+        if (step != SQLITE_ROW) {
+            rc = EJ_IO;
+            break;
+        }
+        static _Thread_local struct ej_complaint_row r;
+        complaint_row_of(st, &r);
+        if (fn(&r, ctx))
+            break;
     }
     sqlite3_finalize(st);
     return rc;
@@ -1293,6 +1327,7 @@ static const struct ej_store_ops sqlite_ops = {
     .wh_due = sq_wh_due,
     .wh_update = sq_wh_update,
     .wh_scan = sq_wh_scan,
+    .complaints_scan = sq_complaints_scan,
     .order_put = sq_order_put,
     .order_get = sq_order_get,
     .orders_scan = sq_orders_scan,

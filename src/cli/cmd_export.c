@@ -1,4 +1,5 @@
-/* cmd_export.c: ereje export sor --db FILE --from D --to D */
+/* cmd_export.c: ereje export sor --db FILE --from D --to D (orders and
+ * complaints as statements of reasons; src/common/sor.c) */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -10,18 +11,21 @@
 const char cmd_export_usage[] =
     "usage: ereje export sor --db FILE --from YYYY-MM-DD --to YYYY-MM-DD\n"
     "\n"
-    "Statements of reasons for the orders closed from --from to --to\n"
-    "(local dates in the pack's zone, both included), as JSON lines in the\n"
+    "Statements of reasons for the orders closed, and the complaints\n"
+    "upheld with an action, from --from to --to (local dates in the pack's\n"
+    "zone, both included), as JSON lines in the\n"
     "schema of the EU DSA Transparency Database: puid,\n"
     "decision_visibility (DECISION_VISIBILITY_CONTENT_REMOVED | _DISABLED)\n"
     "or decision_account (DECISION_ACCOUNT_SUSPENDED), decision_ground\n"
     "(DECISION_GROUND_ILLEGAL_CONTENT), illegal_content_legal_ground and\n"
     "_explanation, decision_facts, category (STATEMENT_CATEGORY_*, from the\n"
-    "order's basis), content_type, content_date, application_date,\n"
-    "source_type (SOURCE_TYPE_OTHER_NOTIFICATION), source_identity,\n"
-    "automated_detection, automated_decision. Mapping: src/common/sor.c.\n"
-    "An order whose basis has no category is reported on stderr and left\n"
-    "out. Exit status: 0 all exported, 1 some left out, 2 bad usage,\n"
+    "order's basis or the complaint's category), content_type,\n"
+    "content_date, application_date, source_type\n"
+    "(SOURCE_TYPE_OTHER_NOTIFICATION), source_identity (an order's issuer;\n"
+    "never a complainant), automated_detection, automated_decision.\n"
+    "Mapping: src/common/sor.c. One with no category (a complaint of\n"
+    "category other) is reported on stderr and left out.\n"
+    "Exit status: 0 all exported, 1 some left out, 2 bad usage,\n"
     "3 the database could not be read.\n";
 
 struct ctx {
@@ -31,32 +35,54 @@ struct ctx {
     bool io_error;
 };
 
-static int one(const struct ej_order_row *r, void *vctx)
+static bool in_range(const struct ctx *c, int64_t ms)
 {
-    struct ctx *c = vctx;
     struct ej_date d;
-    if (r->order.state != EJ_ORDER_CLOSED ||
-        ej_tz_local_date(c->tz, r->order.closed_ms, &d) != EJ_OK ||
-        ej_date_cmp(d, c->from) < 0 || ej_date_cmp(d, c->to) > 0)
-        return 0;
-    struct jw w;
-    jw_init(&w, 1 << 16);
-    if (!sor_order(&w, r, c->tz)) {
-        cli_err("export sor: order %s: basis '%s' has no DSA category "
+    return ej_tz_local_date(c->tz, ms, &d) == EJ_OK &&
+           ej_date_cmp(d, c->from) >= 0 && ej_date_cmp(d, c->to) <= 0;
+}
+
+/* Write the statement in w (or count it left out); 1 to stop. */
+static int emit(struct ctx *c, struct jw *w, bool made, const char *what,
+                const char *id, const char *cat)
+{
+    if (!made) {
+        cli_err("export sor: %s %s: '%s' has no DSA category "
                 "(src/common/sor.c); left out",
-                r->id, r->basis);
+                what, id, cat);
         c->skipped++;
-        jw_free(&w);
+        jw_free(w);
         return 0;
     }
-    jw_end_line(&w);
+    jw_end_line(w);
     size_t len;
-    char *s = jw_take(&w, &len);
+    char *s = jw_take(w, &len);
     if (!s || fwrite(s, 1, len, stdout) != len)
         c->io_error = true;
     free(s);
     c->written++;
     return c->io_error;
+}
+
+static int one(const struct ej_order_row *r, void *vctx)
+{
+    struct ctx *c = vctx;
+    if (r->order.state != EJ_ORDER_CLOSED || !in_range(c, r->order.closed_ms))
+        return 0;
+    struct jw w;
+    jw_init(&w, 1 << 16);
+    return emit(c, &w, sor_order(&w, r, c->tz), "order", r->id, r->basis);
+}
+
+static int one_complaint(const struct ej_complaint_row *r, void *vctx)
+{
+    struct ctx *c = vctx;
+    if (!sor_complaint_applies(r) || !in_range(c, r->decided_ms))
+        return 0;
+    struct jw w;
+    jw_init(&w, 1 << 16);
+    return emit(c, &w, sor_complaint(&w, r, c->tz), "complaint", r->id,
+                r->category);
 }
 
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
@@ -104,6 +130,8 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
         goto out;
     }
     rc = ej_store_ops_of(st)->orders_scan(st, one, &c);
+    if (rc == EJ_OK && !c.io_error)
+        rc = ej_store_ops_of(st)->complaints_scan(st, one_complaint, &c);
     if (rc != EJ_OK || c.io_error) {
         cli_err("export sor: %s", c.io_error ? "error writing output"
                                              : ej_strerror(rc));

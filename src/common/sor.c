@@ -20,6 +20,10 @@
  *   automated_detection    No; automated_decision AUTOMATED_DECISION_NOT_AUTOMATED
  * territorial_scope is left out: the TDB takes EU/EEA country codes and a
  * restriction in Kazakhstan has none.
+ * An upheld complaint with an action maps the same way, with the
+ * complaint as the source (SOURCE_TYPE_OTHER_NOTIFICATION, no identity:
+ * the reporter is a person), its reason as the facts, and its receipt and
+ * decision dates.
  */
 #include "sor.h"
 
@@ -48,6 +52,9 @@ static const struct {
      "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS"},
     {"child_cyberbullying", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"},
     {"lgbt_paedophilia_propaganda", "STATEMENT_CATEGORY_PROTECTION_OF_MINORS"},
+    /* complaint categories besides the taxonomy */
+    {"threat_to_life", "STATEMENT_CATEGORY_VIOLENCE"},
+    {"threat_to_safety", "STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY"},
 };
 
 const char *sor_category(const char *basis)
@@ -80,6 +87,74 @@ static void str_max(struct jw *w, const char *k, const char *s, size_t max)
     jw_strn(w, s, n);
 }
 
+/* decision_visibility or decision_account for an action. */
+static void decision_of(struct jw *w, const char *action)
+{
+    if (strcmp(action, "suspend_account_kz") == 0) {
+        jw_kstr(w, "decision_account", "DECISION_ACCOUNT_SUSPENDED");
+        return;
+    }
+    jw_key(w, "decision_visibility");
+    jw_arr(w);
+    jw_str(w, strcmp(action, "restrict_kz") == 0
+                  ? "DECISION_VISIBILITY_CONTENT_DISABLED"
+                  : "DECISION_VISIBILITY_CONTENT_REMOVED");
+    jw_end_arr(w);
+}
+
+/* Open the statement: puid, the decision, the ground and its legal
+ * basis. */
+static void opening(struct jw *w, const char *puid, const char *action,
+                    const char *basis)
+{
+    char buf[600];
+    jw_obj(w);
+    jw_kstr(w, "puid", puid);
+    decision_of(w, action);
+    jw_kstr(w, "decision_ground", "DECISION_GROUND_ILLEGAL_CONTENT");
+    snprintf(buf, sizeof buf,
+             "Law of the Republic of Kazakhstan No. 18-VIII \"On online "
+             "platforms and online advertising\", Art. 9; unlawful content: "
+             "%s",
+             basis);
+    str_max(w, "illegal_content_legal_ground", buf, 500);
+}
+
+bool sor_complaint_applies(const struct ej_complaint_row *r)
+{
+    return strcmp(r->decision, "upheld") == 0 && r->action[0] &&
+           strcmp(r->action, "none") != 0;
+}
+
+bool sor_complaint(struct jw *w, const struct ej_complaint_row *r,
+                   const struct ej_tz *tz)
+{
+    const char *cat = sor_category(r->category);
+    if (!cat)
+        return false;
+    char received[16], decided[16], buf[1200];
+    date_of(r->received_ms, tz, received);
+    date_of(r->decided_ms, tz, decided);
+    opening(w, r->id, r->action, r->category);
+    snprintf(buf, sizeof buf, "A user's complaint (%s) about %s, upheld",
+             r->category, r->target);
+    str_max(w, "illegal_content_explanation", buf, 2000);
+    str_max(w, "decision_facts", r->reason, 5000);
+    jw_kstr(w, "category", cat);
+    jw_key(w, "content_type");
+    jw_arr(w);
+    jw_str(w, "CONTENT_TYPE_OTHER");
+    jw_end_arr(w);
+    jw_kstr(w, "content_type_other", "content named in a complaint");
+    jw_kstr(w, "content_date", received);
+    jw_kstr(w, "application_date", decided);
+    jw_kstr(w, "source_type", "SOURCE_TYPE_OTHER_NOTIFICATION");
+    jw_kstr(w, "automated_detection", "No");
+    jw_kstr(w, "automated_decision", "AUTOMATED_DECISION_NOT_AUTOMATED");
+    jw_end_obj(w);
+    return true;
+}
+
 bool sor_order(struct jw *w, const struct ej_order_row *r,
                const struct ej_tz *tz)
 {
@@ -103,25 +178,7 @@ bool sor_order(struct jw *w, const struct ej_order_row *r,
     date_of(r->order.received_ms, tz, received);
     date_of(r->order.closed_ms, tz, closed);
 
-    jw_obj(w);
-    jw_kstr(w, "puid", r->id);
-    if (strcmp(r->close_action, "suspend_account_kz") == 0) {
-        jw_kstr(w, "decision_account", "DECISION_ACCOUNT_SUSPENDED");
-    } else {
-        jw_key(w, "decision_visibility");
-        jw_arr(w);
-        jw_str(w, strcmp(r->close_action, "restrict_kz") == 0
-                      ? "DECISION_VISIBILITY_CONTENT_DISABLED"
-                      : "DECISION_VISIBILITY_CONTENT_REMOVED");
-        jw_end_arr(w);
-    }
-    jw_kstr(w, "decision_ground", "DECISION_GROUND_ILLEGAL_CONTENT");
-    snprintf(buf, sizeof buf,
-             "Law of the Republic of Kazakhstan No. 18-VIII \"On online "
-             "platforms and online advertising\", Art. 9; unlawful content: "
-             "%s",
-             r->basis);
-    str_max(w, "illegal_content_legal_ground", buf, 500);
+    opening(w, r->id, r->close_action, r->basis);
     snprintf(buf, sizeof buf, "Order %s of %s (%s); targets: %s", r->number,
              r->issuer, r->basis, r->targets);
     str_max(w, "illegal_content_explanation", buf, 2000);

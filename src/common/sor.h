@@ -21,4 +21,12 @@ const char *sor_category(const char *basis);
 bool sor_order(struct jw *w, const struct ej_order_row *r,
                const struct ej_tz *tz);
 
+/* Whether a complaint gives a statement: upheld, with an action. */
+bool sor_complaint_applies(const struct ej_complaint_row *r);
+/* One statement for such a complaint; false when its category has no
+ * DSA category. The reporter is never written (the TDB takes no
+ * personal data). */
+bool sor_complaint(struct jw *w, const struct ej_complaint_row *r,
+                   const struct ej_tz *tz);
+
 #endif

@@ -91,5 +91,15 @@ eq "notified events" "$(grep -c '"type":"complaint.law_enforcement_notified"' "$
 has export out '"rules":["kz.18viii.complaint_ack","kz.18viii.urgent_notification"]'
 run verify 0 "$E" audit verify --db "$DB"
 
+# The upheld complaint with an action is a statement of reasons; the
+# reporter is not in it (the TDB takes no personal data).
+run sor 0 "$E" --policy-dir "$SRC/policies" export sor --db "$DB" \
+    --from 2020-01-01 --to 2030-12-31
+has sor out "\"puid\":\"$CID\",\"decision_visibility\":[\"DECISION_VISIBILITY_CONTENT_REMOVED\"]"
+has sor out '"decision_facts":"a fraudulent giveaway","category":"STATEMENT_CATEGORY_SCAMS_AND_FRAUD"'
+has sor out '"source_type":"SOURCE_TYPE_OTHER_NOTIFICATION","automated_detection":"No"'
+lacks sor out 'user-5'
+eq "sor: one statement" "$(wc -l <"$T/out")" 1
+
 summary
 [ "$fail" -eq 0 ]
