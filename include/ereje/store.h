@@ -272,7 +272,10 @@ struct ej_store_ops {
     enum ej_err (*wh_add)(struct ej_store *s, struct ej_wh_row *r);
     enum ej_err (*wh_due)(struct ej_store *s, int64_t now_ms,
                           struct ej_wh_row *out, size_t max, size_t *n);
-    enum ej_err (*wh_update)(struct ej_store *s, const struct ej_wh_row *r);
+    /* ... update only while its attempts are expect_attempts (-1: any);
+     * EJ_NOT_FOUND otherwise */
+    enum ej_err (*wh_update)(struct ej_store *s, const struct ej_wh_row *r,
+                             int expect_attempts);
     enum ej_err (*wh_scan)(struct ej_store *s, const char *status,
                            int (*fn)(const struct ej_wh_row *r, void *ctx),
                            void *ctx);

@@ -1018,7 +1018,8 @@ static enum ej_err sq_wh_add(struct ej_store *base, struct ej_wh_row *r)
     sqlite3_finalize(st);
     if (step != SQLITE_DONE)
         return EJ_IO;
-    r->id = sqlite3_last_insert_rowid(s->db);
+    /* 0 when the event was queued already (the insert was ignored) */
+    r->id = sqlite3_changes(s->db) ? sqlite3_last_insert_rowid(s->db) : 0;
     return EJ_OK;
 }
 
@@ -1069,14 +1070,16 @@ static enum ej_err sq_wh_due(struct ej_store *base, int64_t now_ms,
 }
 
 static enum ej_err sq_wh_update(struct ej_store *base,
-                                const struct ej_wh_row *r)
+                                const struct ej_wh_row *r,
+                                int expect_attempts)
 {
     struct sqlite_store *s = (struct sqlite_store *)base;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
                            "UPDATE webhook_deliveries SET status = ?, "
                            "attempts = ?, next_at_ms = ?, last_status = ?, "
-                           "last_error = ?, delivered_ms = ? WHERE id = ?",
+                           "last_error = ?, delivered_ms = ? WHERE id = ? "
+                           "AND (? < 0 OR attempts = ?)",
                            -1, &st, NULL) != SQLITE_OK)
         return EJ_IO;
     bind_text(st, 1, r->status);
@@ -1086,6 +1089,8 @@ static enum ej_err sq_wh_update(struct ej_store *base,
     bind_text(st, 5, r->last_error);
     sqlite3_bind_int64(st, 6, r->delivered_ms);
     sqlite3_bind_int64(st, 7, r->id);
+    sqlite3_bind_int(st, 8, expect_attempts);
+    sqlite3_bind_int(st, 9, expect_attempts);
     int step = sqlite3_step(st);
     sqlite3_finalize(st);
     if (step != SQLITE_DONE)
@@ -1225,7 +1230,7 @@ static enum ej_err sq_complaints_scan(
             rc = EJ_IO;
             break;
         }
-        static _Thread_local struct ej_complaint_row r;
+        struct ej_complaint_row r;
         complaint_row_of(st, &r);
         if (fn(&r, ctx))
             break;

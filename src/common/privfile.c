@@ -10,7 +10,9 @@ enum ej_err privfile_read(const char *path, void *buf, size_t cap,
 {
     struct stat st;
     *why = NULL;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO must not hang the caller before the check
+     * below refuses it (reads from a regular file ignore the flag) */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return EJ_IO;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

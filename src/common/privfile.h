@@ -1,6 +1,7 @@
-/* privfile.h: reading a private file (a key, a secret): a regular file,
- * not a symbolic link, and neither readable nor writable by group or
- * others. Shared by the identity key (vault.c) and the webhook secret. */
+/* privfile.h: reading a private file (a key, a secret): a regular file
+ * (not a FIFO or a device), not a symbolic link (so a mounted secret must
+ * be copied or named by its real path), and neither readable nor
+ * writable by group or others. Shared by the identity key (vault.c) and the webhook secret. */
 #ifndef EJ_PRIVFILE_H
 #define EJ_PRIVFILE_H
 

@@ -72,28 +72,29 @@ static bool order_index(struct reupload *r, const char *id, uint32_t *out)
     return true;
 }
 
-/* Add one row; false when out of memory or the bank is full. */
-static bool add_row(struct reupload *r, const struct ej_fp_row *row)
+/* Add one row: EJ_NOMEM, or EJ_TOO_BIG when the bank is full. */
+static enum ej_err add_row(struct reupload *r, const struct ej_fp_row *row)
 {
     uint32_t idx;
     if (!order_index(r, row->order_id, &idx))
-        return false;
+        return EJ_NOMEM;
     if (row->kind == EJ_FP_SHA256) {
-        if (ej_fpbank_add(r->digests, row->digest, idx) != EJ_OK)
-            return false;
+        enum ej_err rc = ej_fpbank_add(r->digests, row->digest, idx);
+        if (rc != EJ_OK)
+            return rc;
     } else {
         if (r->ntexts == r->captexts) {
             size_t cap = r->captexts ? r->captexts * 2 : 256;
             void *p = realloc(r->texts, cap * sizeof *r->texts);
             if (!p)
-                return false;
+                return EJ_NOMEM;
             r->texts = p;
             r->captexts = cap;
         }
         r->texts[r->ntexts++] = (struct text_fp){row->simhash, idx};
     }
     r->last_seq = row->seq;
-    return true;
+    return EJ_OK;
 }
 
 struct rows {
@@ -131,9 +132,9 @@ enum ej_err reupload_load(struct reupload *r, struct ej_store *st)
         rc = EJ_NOMEM;
     if (rc == EJ_OK && rs.n) {
         pthread_rwlock_wrlock(&r->lock);
+        /* on an error the rest is tried again at the next load */
         for (size_t i = 0; i < rs.n && rc == EJ_OK; i++)
-            if (!add_row(r, &rs.v[i]))
-                rc = EJ_NOMEM; /* the rest is tried again next load */
+            rc = add_row(r, &rs.v[i]);
         pthread_rwlock_unlock(&r->lock);
     }
     free(rs.v);

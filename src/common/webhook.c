@@ -150,6 +150,7 @@ enum ej_err webhook_due(struct ej_store *st, int64_t now_ms,
             }
         }
         out[m].row = rows[i];
+        out[m].read_attempts = rows[i].attempts;
         out[m].body = b.json;
         m++;
     }
@@ -202,7 +203,7 @@ static int replay_one(const struct ej_wh_row *r, void *ctx)
     snprintf(w.status, sizeof w.status, "pending");
     w.attempts = 0;
     w.next_at_ms = c->now_ms;
-    c->rc = ej_store_ops_of(c->st)->wh_update(c->st, &w);
+    c->rc = ej_store_ops_of(c->st)->wh_update(c->st, &w, -1);
     c->n += c->rc == EJ_OK;
     return c->rc != EJ_OK;
 }
@@ -267,13 +268,17 @@ enum ej_err webhook_secret_load(const char *path, unsigned char *out,
                                 size_t *len, const char **why)
 {
     size_t n = 0;
-    enum ej_err rc = privfile_read(path, out, WEBHOOK_SECRET_MAX + 1, &n,
+    /* two bytes more than a secret: room for one final line break, and a
+     * longer file shows as too long instead of being cut */
+    enum ej_err rc = privfile_read(path, out, WEBHOOK_SECRET_MAX + 3, &n,
                                    why);
     if (rc == EJ_IO && !*why)
         *why = strerror(errno);
     if (rc != EJ_OK)
         return rc;
-    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+    if (n > 0 && out[n - 1] == '\n')
+        n--;
+    if (n > 0 && out[n - 1] == '\r')
         n--;
     if (n < WEBHOOK_SECRET_MIN || n > WEBHOOK_SECRET_MAX) {
         *why = "the secret is 16 to 256 bytes";

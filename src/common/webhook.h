@@ -33,7 +33,8 @@ enum ej_err webhook_enqueue(struct ej_store *st, int64_t now_ms,
 
 struct webhook_item {
     struct ej_wh_row row;
-    char *body; /* the event as JSON (free()) */
+    int read_attempts; /* attempts when taken: the update is conditional */
+    char *body;        /* the event as JSON (free()) */
 };
 /* The due pending deliveries with their bodies (at most max). */
 enum ej_err webhook_due(struct ej_store *st, int64_t now_ms,
@@ -41,8 +42,9 @@ enum ej_err webhook_due(struct ej_store *st, int64_t now_ms,
 void webhook_items_free(struct webhook_item *it, size_t n);
 
 /* Record an attempt in r: http_status 2xx is delivered; otherwise the
- * next try is 2^attempts seconds later (at most an hour), and after
- * max_attempts the delivery is failed. error may be NULL. */
+ * next try is 2^(attempts-1) seconds later (1 s, 2 s, 4 s ..., at most
+ * an hour), and after max_attempts the delivery is failed. error may be
+ * NULL. */
 void webhook_attempt(struct ej_wh_row *r, int http_status, const char *error,
                      int64_t now_ms, int max_attempts);
 
@@ -56,9 +58,9 @@ enum ej_err webhook_replay(struct ej_store *st, int64_t id, int64_t now_ms,
 void webhook_sign(const unsigned char *key, size_t keylen, const char *ts,
                   const char *body, size_t len, char out[68]);
 
-/* Read the secret file: WEBHOOK_SECRET_MIN..MAX bytes (a final newline
- * is not part of it), not readable by group or others. out holds
- * WEBHOOK_SECRET_MAX + 1 bytes. *why says what is wrong. */
+/* Read the secret file (src/common/privfile.c): WEBHOOK_SECRET_MIN..MAX
+ * bytes (one final line break is not part of it). out holds
+ * WEBHOOK_SECRET_MAX + 3 bytes. *why says what is wrong. */
 enum ej_err webhook_secret_load(const char *path, unsigned char *out,
                                 size_t *len, const char **why);
 

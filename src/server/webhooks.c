@@ -24,7 +24,7 @@ struct webhooks {
     pthread_cond_t cv;
     bool stop, started;
     char *url;
-    unsigned char key[WEBHOOK_SECRET_MAX + 1];
+    unsigned char key[WEBHOOK_SECRET_MAX + 3];
     size_t keylen;
     int max_attempts;
     /* the round in flight */
@@ -57,8 +57,12 @@ static enum ej_err record(struct ej_store *st, void *ctx)
     struct webhooks *w = ctx;
     const struct ej_store_ops *ops = ej_store_ops_of(st);
     enum ej_err rc = ops->begin(st);
-    for (size_t i = 0; rc == EJ_OK && i < w->n; i++)
-        rc = ops->wh_update(st, &w->items[i].row);
+    for (size_t i = 0; rc == EJ_OK && i < w->n; i++) {
+        /* unless replayed meanwhile (then the replay stands) */
+        rc = ops->wh_update(st, &w->items[i].row, w->items[i].read_attempts);
+        if (rc == EJ_NOT_FOUND)
+            rc = EJ_OK;
+    }
     if (rc == EJ_OK)
         return ops->commit(st);
     ops->rollback(st);
@@ -151,7 +155,9 @@ static void *run(void *arg)
                 fprintf(stderr, "ereje: webhooks: recording: %s\n",
                         ej_strerror(rc));
         }
-        bool full = w->n == WEBHOOK_BATCH;
+        /* a failed round pauses too: with the store busy, the same batch
+         * must not be posted again at once */
+        bool full = rc == EJ_OK && w->n == WEBHOOK_BATCH;
         webhook_items_free(w->items, w->n);
         w->n = 0;
         if (full)

@@ -62,8 +62,8 @@ has delivered-body hooks.log '"decision":'
 touch "$T/fail"
 call decide-down 200 POST /v1/registrations/check "$PLAT" "$REG"
 waitlog 4
-grep -c '^refused POST registration.checked 2 sig=ok' "$T/hooks.log" >"$T/nref"
-has retried nref 3
+eq "retried: refused attempts" \
+    "$(grep -c '^refused POST registration.checked 2 sig=ok' "$T/hooks.log")" 3
 sleep 0.5
 run list-failed 0 "$E" webhook list --db "$DB" --status failed
 has list-failed out '"id":2,'
@@ -95,6 +95,12 @@ stop u "$SPID"
 run list-unreachable 0 "$E" webhook list --db "$DB" --status failed
 has list-unreachable out '"type":"registration.checked","status":"failed","attempts":1'
 has list-unreachable out '"last_status":0'
+lacks signatures hooks.log 'sig=bad'
+# A FIFO as the secret is refused at once, not waited on.
+mkfifo "$T/fifo" && chmod 600 "$T/fifo"
+run fifo-secret 2 "$E" --policy-dir "$SRC/policies" serve --db "$DB" \
+    --listen 127.0.0.1:0 --webhook-url "$URL" --webhook-secret-file "$T/fifo"
+has fifo-secret err "not a regular file"
 run verify 0 "$E" audit verify --db "$DB"
 summary
 [ "$fail" -eq 0 ]
