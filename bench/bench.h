@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -25,6 +26,29 @@ static inline void report(const char *name, double value, const char *unit)
     printf("bench: %s %.6g %s\n", name, value, unit);
     json_array_append_new(results, json_pack("{s:s,s:f,s:s}", "name", name,
                                              "value", value, "unit", unit));
+}
+
+/* A whole file, NUL-terminated (free()); exits 3 when it cannot be read
+ * (the benchmarks' inputs are the project's own files). */
+static inline char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        exit(3);
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) {
+        perror(path);
+        exit(3);
+    }
+    fclose(f);
+    b[n] = '\0';
+    *len = (size_t)n;
+    return b;
 }
 
 #endif

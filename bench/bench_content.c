@@ -19,27 +19,6 @@
 #include "bench.h"
 
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) {
-        perror(path);
-        exit(2);
-    }
-    fclose(f);
-    b[n] = '\0';
-    *len = (size_t)n;
-    return b;
-}
-
 struct text {
     const char *p;
     size_t n;
@@ -57,8 +36,8 @@ int main(int argc, char **argv)
     if (!json_is_array(results))
         results = json_array();
     size_t mlen, plen, line = 0;
-    char *model = slurp(argv[2], &mlen);
-    char *posts = slurp(argv[3], &plen);
+    char *model = read_all(argv[2], &mlen);
+    char *posts = read_all(argv[3], &plen);
     struct ej_classifier *c;
     enum ej_err rc = ej_classifier_new(model, mlen, &c, &line);
     if (rc != EJ_OK) {

@@ -671,6 +671,23 @@ int cmd_audit_content(struct cli_ctx *ctx, int argc, char **argv)
     return status;
 }
 
+/* One qualification as a JSON line on stdout; false on an output error. */
+static bool print_qual(const struct ej_qual_row *r)
+{
+    struct jw w;
+    jw_init(&w, 1 << 14);
+    jw_obj(&w);
+    jw_kstr(&w, "author", r->author);
+    cj_qual_members(&w, r);
+    jw_end_obj(&w);
+    jw_end_line(&w);
+    size_t len;
+    char *s = jw_take(&w, &len);
+    bool ok = s && fwrite(s, 1, len, stdout) == len;
+    free(s);
+    return ok;
+}
+
 int cmd_author(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *db = NULL, *id = NULL, *type = NULL, *number = NULL,
@@ -735,18 +752,8 @@ int cmd_author(struct cli_ctx *ctx, int argc, char **argv)
                                      : ej_strerror(rc));
             status = rc == EJ_TOO_BIG ? EXIT_BADINPUT : EXIT_ENV;
         } else {
-            struct jw w;
-            jw_init(&w, 1 << 14);
-            jw_obj(&w);
-            jw_kstr(&w, "author", row.author);
-            cj_qual_members(&w, &row);
-            jw_end_obj(&w);
-            jw_end_line(&w);
-            size_t len;
-            char *s = jw_take(&w, &len);
-            if (s)
-                fwrite(s, 1, len, stdout);
-            free(s);
+            if (!print_qual(&row))
+                status = EXIT_ENV;
         }
         json_decref(obj);
     } else {
@@ -763,20 +770,9 @@ int cmd_author(struct cli_ctx *ctx, int argc, char **argv)
             cli_err("author list: %s", ej_strerror(rc));
             status = EXIT_ENV;
         }
-        for (size_t i = 0; rc == EJ_OK && i < nrows; i++) {
-            struct jw w;
-            jw_init(&w, 1 << 14);
-            jw_obj(&w);
-            jw_kstr(&w, "author", qs.rows[i].author);
-            cj_qual_members(&w, &qs.rows[i]);
-            jw_end_obj(&w);
-            jw_end_line(&w);
-            size_t len;
-            char *s = jw_take(&w, &len);
-            if (s)
-                fwrite(s, 1, len, stdout);
-            free(s);
-        }
+        for (size_t i = 0; rc == EJ_OK && i < nrows; i++)
+            if (!print_qual(&qs.rows[i]))
+                status = EXIT_ENV;
     }
     ej_store_close(st);
     return status;
