@@ -11,6 +11,7 @@ PKGS="gcc libc6-dev make cmake pkg-config tzdata
 libyaml-dev libjansson-dev libcmocka-dev
 libsqlite3-dev libmicrohttpd-dev libsodium-dev
 libhyperscan-dev libutf8proc-dev liblinear-dev libcurl4-openssl-dev
+libjpeg62-turbo-dev libpng-dev
 sqlite3 curl procps"
 if [ "${1:-}" = bench ]; then
     PKGS="$PKGS wrk nginx-light fasttext ripgrep"

@@ -8,7 +8,11 @@
  *   - a text fingerprint: a 64-bit SimHash of the normalized text, which
  *     survives case, spacing, punctuation, Latin/Cyrillic look-alike
  *     letters and small edits; two texts are near-duplicates when their
- *     fingerprints differ in few bits (ej_textfp_distance).
+ *     fingerprints differ in few bits (ej_textfp_distance);
+ *   - an image fingerprint: the 256-bit PDQ perceptual hash (Meta's
+ *     open standard for sharing image hashes), which survives
+ *     re-encoding, resizing and small edits; PDQ matches at a Hamming
+ *     distance of EJ_PDQ_NEAR or less.
  * The service keeps them in src/common/reupload.c (store table
  * fingerprints, filled when an order is closed with the removed content).
  */
@@ -54,6 +58,26 @@ EJ_EXTERN enum ej_err ej_textfp(const char *text, size_t len, uint64_t *out);
  * happens about once in 10^8 pairs. */
 EJ_EXTERN int ej_textfp_distance(uint64_t a, uint64_t b);
 #define EJ_TEXTFP_NEAR 10
+
+#define EJ_PDQ_BYTES 32
+#define EJ_PDQ_NEAR 31        /* PDQ's recommended match threshold */
+#define EJ_PDQ_MIN_QUALITY 50 /* below: too featureless to match on */
+#define EJ_PDQ_MIN_DIM 5
+#define EJ_PDQ_MAX_PIXELS 25000000u /* 8 bytes a pixel of scratch */
+
+/* The PDQ hash of an image of 8-bit pixels: channels 1 (grey), 3 (RGB)
+ * or 4 (RGBA; alpha ignored), height rows of stride bytes. out gets the
+ * 256 bits as 32 bytes in the order of PDQ's 64-digit hex form; *quality
+ * PDQ's 0-100 figure (below EJ_PDQ_MIN_QUALITY the image is too flat for
+ * its hash to mean much). EJ_INVALID for a side under EJ_PDQ_MIN_DIM or
+ * bad channels or stride, EJ_TOO_BIG past EJ_PDQ_MAX_PIXELS, EJ_NOMEM.
+ * Allocates 8 bytes a pixel of scratch, freed before it returns. */
+EJ_EXTERN enum ej_err ej_pdq(const uint8_t *px, int width, int height,
+                             size_t stride, int channels,
+                             uint8_t out[EJ_PDQ_BYTES], int *quality);
+/* Bits that differ (0-256); unrelated images differ in about 128. */
+EJ_EXTERN int ej_pdq_distance(const uint8_t a[EJ_PDQ_BYTES],
+                              const uint8_t b[EJ_PDQ_BYTES]);
 
 #ifdef __cplusplus
 }

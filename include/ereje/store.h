@@ -121,12 +121,12 @@ struct ej_qual_row {
 };
 
 /* A fingerprint of removed content (lib/store/migrations/0008). */
-enum ej_fp_kind { EJ_FP_SHA256, EJ_FP_TEXT };
+enum ej_fp_kind { EJ_FP_SHA256, EJ_FP_TEXT, EJ_FP_PDQ /* 0010 */ };
 struct ej_fp_row {
     uint64_t seq;            /* set by the store */
     char order_id[EJ_EVENT_ID_MAX + 1];
     enum ej_fp_kind kind;
-    unsigned char digest[EJ_HASH_LEN]; /* EJ_FP_SHA256 */
+    unsigned char digest[EJ_HASH_LEN]; /* EJ_FP_SHA256, EJ_FP_PDQ */
     uint64_t simhash;                  /* EJ_FP_TEXT */
     int64_t added_ms;
 };

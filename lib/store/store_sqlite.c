@@ -907,8 +907,10 @@ static enum ej_err sq_fp_add(struct ej_store *base, const struct ej_fp_row *r)
                            -1, &st, NULL) != SQLITE_OK)
         return EJ_IO;
     bind_text(st, 1, r->order_id);
-    bind_text(st, 2, r->kind == EJ_FP_SHA256 ? "sha256" : "text");
-    if (r->kind == EJ_FP_SHA256) {
+    bind_text(st, 2, r->kind == EJ_FP_SHA256 ? "sha256"
+                     : r->kind == EJ_FP_PDQ  ? "pdq"
+                                             : "text");
+    if (r->kind != EJ_FP_TEXT) {
         sqlite3_bind_blob(st, 3, r->digest, EJ_HASH_LEN, SQLITE_STATIC);
         sqlite3_bind_null(st, 4);
     } else {
@@ -947,9 +949,16 @@ static enum ej_err sq_fp_scan(struct ej_store *base, uint64_t after,
         memset(&r, 0, sizeof r);
         r.seq = (uint64_t)sqlite3_column_int64(st, 0);
         snprintf(r.order_id, sizeof r.order_id, "%s", col_text(st, 1));
-        r.kind = strcmp(col_text(st, 2), "sha256") == 0 ? EJ_FP_SHA256
-                                                        : EJ_FP_TEXT;
-        if (r.kind == EJ_FP_SHA256) {
+        const char *kind = col_text(st, 2);
+        if (strcmp(kind, "sha256") == 0)
+            r.kind = EJ_FP_SHA256;
+        else if (strcmp(kind, "pdq") == 0)
+            r.kind = EJ_FP_PDQ;
+        else if (strcmp(kind, "text") == 0)
+            r.kind = EJ_FP_TEXT;
+        else
+            continue; /* not written by ereje */
+        if (r.kind != EJ_FP_TEXT) {
             if (sqlite3_column_bytes(st, 3) != EJ_HASH_LEN)
                 continue; /* not written by ereje */
             memcpy(r.digest, sqlite3_column_blob(st, 3), EJ_HASH_LEN);

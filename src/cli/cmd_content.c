@@ -158,6 +158,7 @@ struct post {
     const char *author;
     int64_t at_ms;
     const json_t *quals;
+    struct cj_media media;
 };
 
 /* Read the common members; false with code and message on a bad line. */
@@ -227,6 +228,12 @@ static bool read_post(const json_t *o, const struct run *r, struct post *p,
         *code = "FIELD_TYPE";
         snprintf(msg, cap, "qualifications must be a list of at most %d",
                  EJ_QUAL_ROWS_MAX);
+        return false;
+    }
+    struct rj_error me;
+    if (!cj_parse_media(o, false, &p->media, &me)) {
+        *code = me.code;
+        snprintf(msg, cap, "%.40s: %.200s", me.field, me.message);
         return false;
     }
     return true;
@@ -332,7 +339,9 @@ static bool one_line(struct run *r, enum mode m, const json_t *o,
             return false;
         }
         if (r->reup)
-            reupload_check(r->reup, p.text, p.len, NULL, &rm);
+            reupload_check(r->reup, p.text, p.len,
+                           p.media.has_sha256 ? p.media.sha256 : NULL,
+                           p.media.has_pdq ? p.media.pdq : NULL, &rm);
     }
     struct jw w;
     /* a control character in the text is 6 bytes escaped */
@@ -356,6 +365,7 @@ static bool one_line(struct run *r, enum mode m, const json_t *o,
             jw_kstr(&w, "finding", "reupload_of_removed_content");
             jw_kstr(&w, "order", rm.order_id);
             jw_kstr(&w, "match", rm.exact ? "exact" : "near");
+            jw_kstr(&w, "by", rm.by);
             jw_kint(&w, "distance", rm.distance);
             jw_end_obj(&w);
             jw_end_line(&w);

@@ -6,6 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "image.h"
+#include "mediafp.h"
 #include "orders.h"
 
 const char cmd_order_usage[] =
@@ -19,7 +23,8 @@ const char cmd_order_usage[] =
     "       ereje order resume --db FILE --id ID --at T   (clarification came)\n"
     "       ereje order close --db FILE --id ID --action ACTION --evidence TEXT\n"
     "                  --at T [--by WHO] [--snapshot-hash SHA256HEX]\n"
-    "                  [--content-file FILE]\n"
+    "                  [--content-file FILE] [--media-file FILE]\n"
+    "                  [--media-pdq HEX]\n"
     "       ereje order sweep --db FILE [--at T]\n"
     "\n"
     "The register of orders of the authorized body, a court or another state\n"
@@ -42,6 +47,13 @@ const char cmd_order_usage[] =
     "              and a SimHash that survives small edits) and the\n"
     "              snapshot hash into the re-upload bank, which\n"
     "              /v1/content/check and content.published consult\n"
+    "  --media-file  the removed media (an image, a video: at most 32 MiB):\n"
+    "              the SHA-256 of its bytes and, for a JPEG or PNG, its PDQ\n"
+    "              perceptual hash (matched at 31 bits or fewer, so that\n"
+    "              re-encoded or resized copies are caught) go into the bank\n"
+    "              likewise; an image too flat for PDQ (quality under 50)\n"
+    "              keeps only its SHA-256, and the evidence says why\n"
+    "  --media-pdq   a PDQ hash the platform computed (64 hex digits)\n"
     "  sweep       log the alerts (6 h and 1 h before each deadline) and\n"
     "              breaches (at the deadline) that have fallen due by T\n"
     "\n"
@@ -108,8 +120,11 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
     const char *db = NULL, *issuer = NULL, *number = NULL, *basis = NULL,
                *action = NULL, *received = NULL, *state = "open", *at = NULL,
                *id = NULL, *evidence = NULL, *by = NULL, *snapshot = NULL,
-               *content_file = NULL;
+               *content_file = NULL, *media_file = NULL, *media_pdq = NULL;
     char *content = NULL;
+    struct mediafp mfp;
+    unsigned char pdq_in[EJ_PDQ_BYTES];
+    bool has_mfp = false, has_pdq_in = false;
     size_t content_len = 0;
     const char *targets[MAX_TARGETS];
     size_t n_targets = 0;
@@ -140,7 +155,9 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
             {"--state", &state, NULL},     {"--at", &at, NULL},
             {"--id", &id, NULL},           {"--evidence", &evidence, NULL},
             {"--by", &by, NULL},           {"--snapshot-hash", &snapshot, NULL},
-            {"--content-file", &content_file, NULL}};
+            {"--content-file", &content_file, NULL},
+            {"--media-file", &media_file, NULL},
+            {"--media-pdq", &media_pdq, NULL}};
         /* One argument (and its value) at a time through the table. */
         int end = i + 1 < argc && argv[i][0] == '-' && !strchr(argv[i], '=')
                       ? i + 2
@@ -240,8 +257,44 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
                 goto out;
             }
         }
+        if (media_file) {
+            char *mb = NULL;
+            size_t ml = 0;
+            enum ej_err frc = cli_read_file(media_file, IMAGE_MAX_BYTES, &mb,
+                                            &ml);
+            if (frc == EJ_OK)
+                frc = mediafp_compute((const unsigned char *)mb, ml, &mfp);
+            free(mb);
+            if (frc != EJ_OK) {
+                cli_err("order close: --media-file %s: %s", media_file,
+                        frc == EJ_TOO_BIG ? "larger than 32 MiB"
+                                          : ej_strerror(frc));
+                status = frc == EJ_TOO_BIG ? EXIT_BADINPUT : EXIT_ENV;
+                goto out;
+            }
+            has_mfp = true;
+        }
+        if (media_pdq) {
+            size_t bin = 0;
+            if (strlen(media_pdq) != 64 ||
+                sodium_hex2bin(pdq_in, sizeof pdq_in, media_pdq, 64, NULL,
+                               &bin, NULL) != 0 ||
+                bin != EJ_PDQ_BYTES) {
+                cli_err("order close: --media-pdq is 64 hex digits (a PDQ "
+                        "hash)");
+                goto out;
+            }
+            has_pdq_in = true;
+        }
         struct order_close c = {action, evidence, by, snapshot, content,
-                                content_len, at_ms};
+                                content_len, at_ms, NULL, NULL, NULL};
+        if (has_mfp) {
+            c.media_sha256 = mfp.sha256;
+            c.media_pdq = mediafp_pdq_usable(&mfp) ? mfp.pdq : NULL;
+            c.media_note = mfp.note;
+        }
+        if (has_pdq_in)
+            c.media_pdq = pdq_in;
         enum order_op op = verb[0] == 'p'   ? ORDER_PAUSE
                            : verb[0] == 'r' ? ORDER_RESUME
                                             : ORDER_CLOSE;

@@ -21,6 +21,8 @@ static const struct cli_cmd commands[] = {
      cmd_cases_usage},
     {"order", cmd_order, "orders about unlawful content, on the clock",
      cmd_order_usage},
+    {"fingerprint", cmd_fingerprint, "fingerprints of media: SHA-256, PDQ",
+     cmd_fingerprint_usage},
     {"classify", cmd_classify, "classify posts: occult, educational, language",
      cmd_classify_usage},
     {"label", cmd_label, "decide labels: disclaimers, qualification notices",

@@ -1,5 +1,6 @@
 /* contentjson.c: see contentjson.h. */
 #include "contentjson.h"
+#include "image.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -374,6 +375,7 @@ void cj_label_members(struct jw *w, const struct ej_label_result *r,
         jw_obj(w);
         jw_kstr(w, "order", m->order_id);
         jw_kstr(w, "match", m->exact ? "exact" : "near");
+        jw_kstr(w, "by", m->by);
         jw_kint(w, "distance", m->distance);
         jw_end_obj(w);
     } else {
@@ -450,6 +452,7 @@ void cj_decision_event(struct jw *body, struct jw *rules,
                        const struct ej_classification *c,
                        const struct ej_label_result *r,
                        const struct reupload_match *m,
+                       const struct cj_media *media,
                        const char *model_version)
 {
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -465,6 +468,7 @@ void cj_decision_event(struct jw *body, struct jw *rules,
         jw_null(body);
     jw_kstr(body, "text_sha256", hex);
     jw_kint(body, "text_bytes", (int64_t)len);
+    cj_media_members(body, media);
     cj_classification_members(body, c);
     cj_label_members(body, r, m, NULL, 0);
     jw_kstr(body, "model", model_version);
@@ -487,4 +491,126 @@ const struct ej_pack *cj_decision_pack(const struct ej_policy *p,
     if (id)
         ej_policy_find_rule(p, id, &k);
     return k;
+}
+
+/* A member of 64 hex digits (either case) into 32 bytes. */
+static bool get_hex32(const json_t *obj, const char *key, unsigned char *out,
+                      bool *has, struct rj_error *err, const char *what)
+{
+    const json_t *v = json_object_get(obj, key);
+    *has = false;
+    if (!v || json_is_null(v))
+        return true;
+    size_t bin = 0;
+    if (!json_is_string(v) || json_string_length(v) != 64 ||
+        sodium_hex2bin(out, 32, json_string_value(v), 64, NULL, &bin,
+                       NULL) != 0 ||
+        bin != 32) {
+        set_err(err, "FIELD_VALUE", key, what);
+        return false;
+    }
+    *has = true;
+    return true;
+}
+
+bool cj_parse_media(const json_t *obj, bool allow_bytes, struct cj_media *m,
+                    struct rj_error *err)
+{
+    memset(m, 0, sizeof *m);
+    if (!get_hex32(obj, "media_sha256", m->sha256, &m->has_sha256, err,
+                   "64 hex digits: the SHA-256 of the media's bytes") ||
+        !get_hex32(obj, "media_pdq", m->pdq, &m->has_pdq, err,
+                   "64 hex digits: the PDQ hash of the image"))
+        return false;
+    const json_t *b = json_object_get(obj, "media_base64");
+    if (!b || json_is_null(b))
+        return true;
+    if (!allow_bytes) {
+        set_err(err, "FIELD_VALUE", "media_base64",
+                "not taken here: give media_sha256 and media_pdq");
+        return false;
+    }
+    if (!json_is_string(b)) {
+        set_err(err, "FIELD_TYPE", "media_base64", "must be a string");
+        return false;
+    }
+    size_t n = json_string_length(b), len = 0;
+    if (n / 4 * 3 > IMAGE_MAX_BYTES + 3) {
+        set_err(err, "TOO_BIG", "media_base64", "the media are over 32 MiB");
+        return false;
+    }
+    unsigned char *bytes = malloc(n / 4 * 3 + 3);
+    if (!bytes) {
+        set_err(err, "INTERNAL", "media_base64", "out of memory");
+        return false;
+    }
+    bool ok = false;
+    if (sodium_base642bin(bytes, n / 4 * 3 + 3, json_string_value(b), n,
+                          " \r\n", &len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        len == 0) {
+        set_err(err, "FIELD_VALUE", "media_base64",
+                "not standard base64 (RFC 4648, with padding) of the "
+                "media's bytes");
+    } else {
+        enum ej_err rc = mediafp_compute(bytes, len, &m->fp);
+        if (rc != EJ_OK)
+            set_err(err, rc == EJ_TOO_BIG ? "TOO_BIG" : "INTERNAL",
+                    "media_base64",
+                    rc == EJ_TOO_BIG ? "the media are over 32 MiB"
+                                     : "out of memory");
+        else if (m->has_sha256 &&
+                 memcmp(m->sha256, m->fp.sha256, 32) != 0)
+            set_err(err, "FIELD_VALUE", "media_sha256",
+                    "does not match the SHA-256 of media_base64");
+        else if (m->has_pdq && !(m->fp.has_pdq &&
+                                 memcmp(m->pdq, m->fp.pdq, 32) == 0))
+            set_err(err, "FIELD_VALUE", "media_pdq",
+                    "does not match the PDQ hash of media_base64");
+        else
+            ok = true;
+    }
+    free(bytes);
+    if (!ok)
+        return false;
+    m->from_bytes = true;
+    m->has_sha256 = true;
+    memcpy(m->sha256, m->fp.sha256, 32);
+    m->has_pdq = mediafp_pdq_usable(&m->fp);
+    if (m->has_pdq)
+        memcpy(m->pdq, m->fp.pdq, 32);
+    return true;
+}
+
+void cj_media_members(struct jw *w, const struct cj_media *m)
+{
+    if (!m || (!m->has_sha256 && !m->has_pdq && !m->from_bytes))
+        return;
+    char hex[65];
+    jw_key(w, "media");
+    jw_obj(w);
+    if (m->has_sha256) {
+        sodium_bin2hex(hex, sizeof hex, m->sha256, 32);
+        jw_kstr(w, "sha256", hex);
+    }
+    if (m->from_bytes && m->fp.has_pdq) {
+        sodium_bin2hex(hex, sizeof hex, m->fp.pdq, 32);
+        jw_kstr(w, "pdq", hex);
+        jw_kint(w, "quality", m->fp.quality);
+    } else if (m->has_pdq) {
+        sodium_bin2hex(hex, sizeof hex, m->pdq, 32);
+        jw_kstr(w, "pdq", hex);
+    }
+    if (m->from_bytes) {
+        if (m->fp.format) {
+            jw_kstr(w, "format", m->fp.format);
+            if (m->fp.width) {
+                jw_kint(w, "width", m->fp.width);
+                jw_kint(w, "height", m->fp.height);
+            }
+        }
+        if (m->fp.note[0])
+            jw_kstr(w, "note", m->fp.note);
+    }
+    jw_end_obj(w);
 }

@@ -10,8 +10,11 @@
 #include "ereje/ereje.h"
 #include "ereje/store.h"
 #include "jw.h"
+#include "mediafp.h"
 #include "regjson.h"
 #include "reupload.h"
+
+struct cj_media;
 
 /* Default text limit of a post (bytes); --max-text / the server's option
  * may set up to EJ_CONTENT_TEXT_MAX. */
@@ -65,7 +68,27 @@ void cj_decision_event(struct jw *body, struct jw *rules,
                        const struct ej_classification *c,
                        const struct ej_label_result *r,
                        const struct reupload_match *m,
+                       const struct cj_media *media,
                        const char *model_version);
+/* The media of a post, by its fingerprints. */
+struct cj_media {
+    bool has_sha256, has_pdq;
+    unsigned char sha256[32], pdq[EJ_PDQ_BYTES];
+    bool from_bytes;  /* media_base64 was given: fp is what it gave */
+    struct mediafp fp;
+};
+/* Read media_sha256 and media_pdq (64 hex digits each, as PDQ's hex
+ * form) and, with allow_bytes, media_base64: the bytes themselves (at most
+ * IMAGE_MAX_BYTES), whose SHA-256 and, for a JPEG or PNG, PDQ hash are
+ * computed here; a media_sha256 or media_pdq beside them must agree with
+ * what the bytes give. A PDQ hash from bytes of quality under
+ * EJ_PDQ_MIN_QUALITY is not used (fp.note says so). false with *err. */
+bool cj_parse_media(const json_t *obj, bool allow_bytes, struct cj_media *m,
+                    struct rj_error *err);
+/* "media": {sha256, pdq, quality, format, width, height, note} (what is
+ * known) into an open object; nothing when there are no media. */
+void cj_media_members(struct jw *w, const struct cj_media *m);
+
 /* The pack of the rules that applied (for the event's pack_id and
  * pack_version); NULL when none applied. */
 const struct ej_pack *cj_decision_pack(const struct ej_policy *p,

@@ -158,6 +158,7 @@ struct parsed {
     /* content.published */
     const char *content, *author, *text;
     size_t text_len;
+    struct cj_media media;
 };
 
 static bool parse_event(const struct ingest *g, const json_t *o,
@@ -242,6 +243,9 @@ static bool parse_event(const struct ingest *g, const json_t *o,
         if (e->text_len > CJ_TEXT_DEFAULT_MAX)
             return reject(r, "TOO_BIG", "text is %zu bytes, over %u",
                           e->text_len, CJ_TEXT_DEFAULT_MAX);
+        struct rj_error me;
+        if (!cj_parse_media(o, false, &e->media, &me))
+            return reject(r, me.code, "%s: %s", me.field, me.message);
         e->account = e->author;
         return true;
     }
@@ -474,12 +478,14 @@ static enum ej_err check_content(struct batch *b, const struct parsed *e)
     struct reupload_match m;
     memset(&m, 0, sizeof m);
     if (g->reup)
-        reupload_check(g->reup, e->text, e->text_len, NULL, &m);
+        reupload_check(g->reup, e->text, e->text_len,
+                       e->media.has_sha256 ? e->media.sha256 : NULL,
+                       e->media.has_pdq ? e->media.pdq : NULL, &m);
     struct jw w, rw;
     jw_init(&w, 1 << 16);
     jw_init(&rw, 1024);
     cj_decision_event(&w, &rw, e->content, e->author, e->text, e->text_len,
-                      &c, &lr, &m, ej_classifier_version(g->cls));
+                      &c, &lr, &m, &e->media, ej_classifier_version(g->cls));
     char *body = jw_take(&w, NULL), *rules = jw_take(&rw, NULL);
     char id[EJ_EVENT_ID_MAX + 32];
     snprintf(id, sizeof id, "%s#content", e->id);

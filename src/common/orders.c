@@ -307,6 +307,18 @@ static enum ej_err add_fingerprints(struct ej_store *st, const char *id,
         rc = ops->fp_add(st, &r);
         json_array_append_new(kinds, json_string("snapshot_sha256"));
     }
+    if (rc == EJ_OK && c->media_sha256) {
+        r.kind = EJ_FP_SHA256;
+        memcpy(r.digest, c->media_sha256, EJ_HASH_LEN);
+        rc = ops->fp_add(st, &r);
+        json_array_append_new(kinds, json_string("media_sha256"));
+    }
+    if (rc == EJ_OK && c->media_pdq) {
+        r.kind = EJ_FP_PDQ;
+        memcpy(r.digest, c->media_pdq, EJ_PDQ_BYTES);
+        rc = ops->fp_add(st, &r);
+        json_array_append_new(kinds, json_string("media_pdq"));
+    }
     if (rc == EJ_OK && c->content_text && c->content_len > 0) {
         unsigned char d[EJ_HASH_LEN];
         crypto_hash_sha256(d, (const unsigned char *)c->content_text,
@@ -418,6 +430,18 @@ enum ej_err orders_change(struct ej_store *st, const struct ej_policy *p,
         if (c->snapshot_hash)
             json_object_set_new(ev, "snapshot_hash",
                                 json_string(c->snapshot_hash));
+        char hex[2 * EJ_HASH_LEN + 1];
+        if (c->media_sha256) {
+            sodium_bin2hex(hex, sizeof hex, c->media_sha256, EJ_HASH_LEN);
+            json_object_set_new(ev, "media_sha256", json_string(hex));
+        }
+        if (c->media_pdq) {
+            sodium_bin2hex(hex, sizeof hex, c->media_pdq, EJ_PDQ_BYTES);
+            json_object_set_new(ev, "media_pdq", json_string(hex));
+        }
+        if (c->media_note && *c->media_note)
+            json_object_set_new(ev, "media_note",
+                                json_string(c->media_note));
         /* Removed content is fingerprinted against re-uploads. */
         if (act == EJ_OACT_REMOVE || act == EJ_OACT_RESTRICT_KZ) {
             json_t *kinds = json_array();

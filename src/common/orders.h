@@ -36,6 +36,11 @@ struct order_close {
     const char *content_text;
     size_t content_len;
     int64_t at_ms;
+    /* optional: the removed media's fingerprints (32 bytes each: see
+     * mediafp.h), into the bank likewise; media_note says why an image
+     * has no usable PDQ hash, for the record */
+    const unsigned char *media_sha256, *media_pdq;
+    const char *media_note;
 };
 #define ORDER_CONTENT_MAX (64u * 1024u)
 

@@ -1,7 +1,7 @@
 /* reupload.c: see reupload.h. The exact digests are in the core's
- * open-addressing bank (lib/fpbank.c); the text SimHashes are scanned
- * linearly (bench_fp measured 248 queries/s against a million; a bank of
- * thousands of removed posts costs microseconds). */
+ * open-addressing bank (lib/fpbank.c); the text SimHashes and the image
+ * PDQ hashes are scanned linearly (bench_fp measures both against a
+ * million; a bank of thousands of removed items costs microseconds). */
 #include "reupload.h"
 
 #include <pthread.h>
@@ -16,11 +16,18 @@ struct text_fp {
     uint32_t order; /* index into orders */
 };
 
+struct pdq_fp {
+    uint8_t h[EJ_PDQ_BYTES];
+    uint32_t order;
+};
+
 struct reupload {
     pthread_rwlock_t lock;
     struct ej_fpbank *digests; /* -> index into orders */
     struct text_fp *texts;
     size_t ntexts, captexts;
+    struct pdq_fp *pdqs;
+    size_t npdqs, cappdqs;
     char (*orders)[EJ_EVENT_ID_MAX + 1];
     size_t norders, caporders;
     uint64_t last_seq;
@@ -47,6 +54,7 @@ void reupload_free(struct reupload *r)
         return;
     ej_fpbank_free(r->digests);
     free(r->texts);
+    free(r->pdqs);
     free(r->orders);
     pthread_rwlock_destroy(&r->lock);
     free(r);
@@ -82,6 +90,17 @@ static enum ej_err add_row(struct reupload *r, const struct ej_fp_row *row)
         enum ej_err rc = ej_fpbank_add(r->digests, row->digest, idx);
         if (rc != EJ_OK)
             return rc;
+    } else if (row->kind == EJ_FP_PDQ) {
+        if (r->npdqs == r->cappdqs) {
+            size_t cap = r->cappdqs ? r->cappdqs * 2 : 256;
+            void *p = realloc(r->pdqs, cap * sizeof *r->pdqs);
+            if (!p)
+                return EJ_NOMEM;
+            r->pdqs = p;
+            r->cappdqs = cap;
+        }
+        memcpy(r->pdqs[r->npdqs].h, row->digest, EJ_PDQ_BYTES);
+        r->pdqs[r->npdqs++].order = idx;
     } else {
         if (r->ntexts == r->captexts) {
             size_t cap = r->captexts ? r->captexts * 2 : 256;
@@ -144,27 +163,48 @@ enum ej_err reupload_load(struct reupload *r, struct ej_store *st)
 size_t reupload_count(struct reupload *r)
 {
     pthread_rwlock_rdlock(&r->lock);
-    size_t n = ej_fpbank_count(r->digests) + r->ntexts;
+    size_t n = ej_fpbank_count(r->digests) + r->ntexts + r->npdqs;
     pthread_rwlock_unlock(&r->lock);
     return n;
 }
 
 void reupload_check(struct reupload *r, const char *text, size_t len,
                     const unsigned char *media_sha256,
+                    const unsigned char *media_pdq,
                     struct reupload_match *out)
 {
     unsigned char d[crypto_hash_sha256_BYTES];
-    uint32_t idx;
+    uint32_t idx = 0;
     memset(out, 0, sizeof *out);
     crypto_hash_sha256(d, (const unsigned char *)text, len);
     uint64_t f = 0;
     bool has_f = ej_textfp(text, len, &f) == EJ_OK;
     pthread_rwlock_rdlock(&r->lock);
-    if ((media_sha256 &&
-         ej_fpbank_find(r->digests, media_sha256, &idx) == EJ_OK) ||
-        (len > 0 && ej_fpbank_find(r->digests, d, &idx) == EJ_OK)) {
+    if (media_sha256 &&
+        ej_fpbank_find(r->digests, media_sha256, &idx) == EJ_OK) {
         out->found = out->exact = true;
-    } else if (has_f) {
+        out->by = "media_sha256";
+    } else if (len > 0 && ej_fpbank_find(r->digests, d, &idx) == EJ_OK) {
+        out->found = out->exact = true;
+        out->by = "text_sha256";
+    }
+    if (!out->found && media_pdq) {
+        int best = EJ_PDQ_NEAR + 1;
+        for (size_t i = 0; i < r->npdqs; i++) {
+            int dist = ej_pdq_distance(media_pdq, r->pdqs[i].h);
+            if (dist < best) {
+                best = dist;
+                idx = r->pdqs[i].order;
+            }
+        }
+        if (best <= EJ_PDQ_NEAR) {
+            out->found = true;
+            out->exact = false;
+            out->by = "media_pdq";
+            out->distance = best;
+        }
+    }
+    if (!out->found && has_f) {
         int best = EJ_TEXTFP_NEAR + 1;
         for (size_t i = 0; i < r->ntexts; i++) {
             int dist = ej_textfp_distance(f, r->texts[i].h);
@@ -175,6 +215,7 @@ void reupload_check(struct reupload *r, const char *text, size_t len,
         }
         if (best <= EJ_TEXTFP_NEAR) {
             out->found = true;
+            out->by = "text_simhash";
             out->distance = best;
         }
     }

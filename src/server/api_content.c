@@ -66,8 +66,7 @@ struct work {
     bool inline_quals;
     char event_id[EJ_EVENT_ID_MAX + 1];
     uint64_t seq;
-    unsigned char media[32];
-    bool has_media;
+    struct cj_media media;
     struct reupload_match m;
     /* qualifications */
     struct ej_qual_row row;
@@ -112,7 +111,7 @@ static enum ej_err run(struct ej_store *st, void *ctx)
     jw_init(&bw, EJ_EVENT_FIELD_MAX);
     jw_init(&rw, EJ_EVENT_FIELD_MAX);
     cj_decision_event(&bw, &rw, w->content, w->has_author ? w->author : NULL,
-                      w->text, w->len, &w->c, &w->lr, &w->m,
+                      w->text, w->len, &w->c, &w->lr, &w->m, &w->media,
                       ej_classifier_version(s->cls));
     char *body = jw_take(&bw, NULL), *rules = jw_take(&rw, NULL);
     enum ej_err rc = EJ_NOMEM;
@@ -185,6 +184,7 @@ static void finish(struct req *r)
     jw_kstr(&out, "id", w->content);
     cj_classification_members(&out, &w->c);
     cj_label_members(&out, &w->lr, &w->m, w->text, w->len);
+    cj_media_members(&out, &w->media);
     jw_kstr(&out, "model", ej_classifier_version(w->srv->cls));
     jw_key(&out, "event");
     jw_obj(&out);
@@ -281,19 +281,13 @@ void api_content_check(struct srv *s, struct req *r)
             ok = false;
         }
     }
-    const json_t *md = json_object_get(body, "media_sha256");
-    if (ok && md && !json_is_null(md)) {
-        size_t bin = 0;
-        if (!json_is_string(md) || json_string_length(md) != 64 ||
-            sodium_hex2bin(w->media, sizeof w->media, json_string_value(md),
-                           64, NULL, &bin, NULL) != 0 ||
-            bin != 32) {
-            req_error(r, 400, "FIELD_VALUE",
-                      "media_sha256 is 64 hex digits (SHA-256 of the "
-                      "content's bytes)");
+    if (ok) {
+        struct rj_error e;
+        if (!cj_parse_media(body, true, &w->media, &e)) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "%.40s: %.200s", e.field, e.message);
+            req_error(r, e.code[0] == 'T' ? 413 : 400, e.code, msg);
             ok = false;
-        } else {
-            w->has_media = true;
         }
     }
     const json_t *qs = json_object_get(body, "qualifications");
@@ -347,8 +341,9 @@ void api_content_check(struct srv *s, struct req *r)
         return;
     }
     /* removed under an order before? (the bank is read-locked) */
-    reupload_check(s->reup, w->text, w->len, w->has_media ? w->media : NULL,
-                   &w->m);
+    reupload_check(s->reup, w->text, w->len,
+                   w->media.has_sha256 ? w->media.sha256 : NULL,
+                   w->media.has_pdq ? w->media.pdq : NULL, &w->m);
     submit(r);
 }
 

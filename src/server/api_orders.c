@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "contentjson.h"
 #include "orders.h"
 #include "reupload.h"
 
@@ -20,6 +21,7 @@ struct order_work {
     struct order_input in;
     const char *targets[ORDER_MAX_TARGETS];
     struct order_close close;
+    struct cj_media media;
     char by[600];
     /* results */
     enum ej_err rc;
@@ -255,6 +257,16 @@ static void change(struct srv *s, struct req *r, enum job_kind k)
             w->close.content_text = json_string_value(ct);
             w->close.content_len = json_string_length(ct);
         }
+        struct rj_error e;
+        if (!cj_parse_media(w->body, true, &w->media, &e)) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "%.40s: %.200s", e.field, e.message);
+            req_error(r, e.code[0] == 'T' ? 413 : 400, e.code, msg);
+            return;
+        }
+        w->close.media_sha256 = w->media.has_sha256 ? w->media.sha256 : NULL;
+        w->close.media_pdq = w->media.has_pdq ? w->media.pdq : NULL;
+        w->close.media_note = w->media.from_bytes ? w->media.fp.note : NULL;
         /* The key is always recorded; a "by" names the person too. */
         const char *by = str(w->body, "by");
         if (by && (by[0] == '\0' || strlen(by) > ORDER_BY_MAX)) {

@@ -2,10 +2,11 @@
 # HTTP tests of content labelling (docs/API.md, "Content labelling"):
 # /v1/content/check in shadow and enforce mode, qualifications per author,
 # expiry, roles, bad input, content.published events, and the audit events
-# (the text's digest, never the text). Usage: test_content.sh EREJE SOURCE_DIR
+# (the text's digest, never the text). Usage: test_content.sh EREJE SOURCE_DIR MKIMG
 set -u
 E=$1
 SRC=$2
+MK=$3
 T=$(mktemp -d)
 SUITE=content
 # shellcheck source=tests/http/lib.sh
@@ -130,12 +131,12 @@ err close-text-type 400 FIELD_TYPE POST "/v1/orders/$OID/close" "$MOD" \
     '{"at":"2026-11-28T10:00:00+05:00","action":"remove","evidence":"x","content_text":5}'
 call reup-exact 200 POST /v1/content/check "$PLAT" "{\"id\":\"r1\",\"text\":\"$BAD\"}"
 has reup-exact body '"decision":"block_kz","advisory":"block_kz"'
-has reup-exact body "\"reupload\":{\"order\":\"$OID\",\"match\":\"exact\",\"distance\":0}"
+has reup-exact body "\"reupload\":{\"order\":\"$OID\",\"match\":\"exact\",\"by\":\"text_sha256\",\"distance\":0}"
 has reup-exact body '"labelled_text":null'
 # case, spacing, a Latin look-alike "о" and a changed price
 EDIT='ПРОДАЮ  поддельные дипломы любого вуза Казахстана, 120 000 тенге, дoставка по всему Казахстану, пишите в телеграм!!'
 call reup-near 200 POST /v1/content/check "$PLAT" "{\"id\":\"r2\",\"text\":\"$EDIT\"}"
-has reup-near body "\"reupload\":{\"order\":\"$OID\",\"match\":\"near\""
+has reup-near body "\"reupload\":{\"order\":\"$OID\",\"match\":\"near\",\"by\":\"text_simhash\""
 has reup-near body '"decision":"block_kz"'
 call reup-none 200 POST /v1/content/check "$PLAT" \
     '{"id":"r3","text":"Продаю детскую коляску, почти новая, 50 000 тенге, Алматы"}'
@@ -150,14 +151,108 @@ call order-close2 200 POST "/v1/orders/$OID2/close" "$MOD" \
     "{\"at\":\"2026-11-28T10:00:00+05:00\",\"action\":\"remove\",\"evidence\":\"image removed\",\"snapshot_hash\":\"$HASH\"}"
 call reup-media 200 POST /v1/content/check "$PLAT" \
     "{\"id\":\"r4\",\"text\":\"look at this\",\"media_sha256\":\"$HASH\"}"
-has reup-media body "\"reupload\":{\"order\":\"$OID2\",\"match\":\"exact\""
+has reup-media body "\"reupload\":{\"order\":\"$OID2\",\"match\":\"exact\",\"by\":\"media_sha256\""
 err reup-media-bad 400 FIELD_VALUE POST /v1/content/check "$PLAT" \
     '{"id":"r5","text":"x","media_sha256":"abc"}'
 # content.published re-uploads are logged as block_kz too
 call reup-event 200 POST /v1/events "$PLAT" \
     "[{\"id\":\"ev9\",\"type\":\"content.published\",\"content\":\"post-501\",\"text\":\"$EDIT\",\"at\":\"2026-11-28T12:00:00+05:00\"}]"
 has reup-event body '"accepted":1'
+
+# Images: an order closed with the removed image's bytes puts their
+# SHA-256 and the image's PDQ hash in the bank. A copy resized to half and
+# re-encoded at JPEG quality 50 (made here) is block_kz by media_pdq,
+# whether the platform sends its bytes or the PDQ hash it computed;
+# another picture is not; a flat image gives no usable PDQ hash.
+"$MK" scene 7 640 480 "$T/orig.jpg" 92 &&
+    "$MK" resize "$T/orig.jpg" 320 240 "$T/small.jpg" 50 &&
+    "$MK" scene 8 640 480 "$T/other.jpg" 90 &&
+    "$MK" flat 200 200 "$T/flat.png" || bad "mkimg failed"
+b64() { base64 -w0 "$1"; }
+cmp -s "$T/orig.jpg" "$T/small.jpg" && bad "the copy has the same bytes"
+call order-add3 201 POST /v1/orders "$MOD" \
+    '{"issuer":"MCI RK","number":"77/3","basis":"fraud","targets":["img:10"],"action":"remove","received_at":"2026-11-28T09:00:00+05:00"}'
+OID3=$(field id)
+call order-close3 200 POST "/v1/orders/$OID3/close" "$MOD" \
+    "{\"at\":\"2026-11-28T10:00:00+05:00\",\"action\":\"remove\",\"evidence\":\"image removed\",\"media_base64\":\"$(b64 "$T/orig.jpg")\"}"
+has order-close3 body '"fingerprints":["media_sha256","media_pdq"]'
+ORIG_PDQ=$("$E" fingerprint "$T/orig.jpg" | sed -n 's/.*"pdq":"\([0-9a-f]*\)".*/\1/p')
+eq "fingerprint: a PDQ hash" "${#ORIG_PDQ}" 64
+has order-close3 body "\"media_pdq\":\"$ORIG_PDQ\""
+call reup-img 200 POST /v1/content/check "$PLAT" \
+    "{\"id\":\"i1\",\"text\":\"\",\"media_base64\":\"$(b64 "$T/small.jpg")\"}"
+has reup-img body "\"reupload\":{\"order\":\"$OID3\",\"match\":\"near\",\"by\":\"media_pdq\""
+has reup-img body '"decision":"block_kz"'
+has reup-img body '"format":"jpeg","width":320,"height":240'
+SMALL_PDQ=$("$E" fingerprint "$T/small.jpg" | sed -n 's/.*"pdq":"\([0-9a-f]*\)".*/\1/p')
+call reup-pdq 200 POST /v1/content/check "$PLAT" \
+    "{\"id\":\"i2\",\"text\":\"\",\"media_pdq\":\"$SMALL_PDQ\"}"
+has reup-pdq body "\"reupload\":{\"order\":\"$OID3\",\"match\":\"near\",\"by\":\"media_pdq\""
+# the upper-case hex form is the same hash
+UPPER=$(echo "$SMALL_PDQ" | tr a-f A-F)
+call reup-pdq-upper 200 POST /v1/content/check "$PLAT" \
+    "{\"id\":\"i2u\",\"text\":\"\",\"media_pdq\":\"$UPPER\"}"
+has reup-pdq-upper body '"by":"media_pdq"'
+call reup-img-exact 200 POST /v1/content/check "$PLAT" \
+    "{\"id\":\"i3\",\"text\":\"\",\"media_base64\":\"$(b64 "$T/orig.jpg")\"}"
+has reup-img-exact body '"match":"exact","by":"media_sha256","distance":0'
+call reup-img-other 200 POST /v1/content/check "$PLAT" \
+    "{\"id\":\"i4\",\"text\":\"\",\"media_base64\":\"$(b64 "$T/other.jpg")\"}"
+has reup-img-other body '"reupload":null'
+# bytes that are not an image: a SHA-256 only, and the reason
+call media-not-image 200 POST /v1/content/check "$PLAT" \
+    '{"id":"i5","text":"","media_base64":"aGVsbG8gd29ybGQ="}'
+has media-not-image body '"note":"not a JPEG or PNG image"'
+has media-not-image body '"reupload":null'
+err media-bad-b64 400 FIELD_VALUE POST /v1/content/check "$PLAT" \
+    '{"id":"i6","text":"","media_base64":"***"}'
+err media-sha-mismatch 400 FIELD_VALUE POST /v1/content/check "$PLAT" \
+    "{\"id\":\"i7\",\"text\":\"\",\"media_sha256\":\"$HASH\",\"media_base64\":\"$(b64 "$T/orig.jpg")\"}"
+has media-sha-mismatch body 'does not match'
+err media-pdq-bad 400 FIELD_VALUE POST /v1/content/check "$PLAT" \
+    '{"id":"i8","text":"","media_pdq":"xyz"}'
+# a flat image: closed with its SHA-256 only, and the evidence says why
+call order-add4 201 POST /v1/orders "$MOD" \
+    '{"issuer":"MCI RK","number":"77/4","basis":"fraud","targets":["img:11"],"action":"remove","received_at":"2026-11-28T09:00:00+05:00"}'
+OID4=$(field id)
+call order-close4 200 POST "/v1/orders/$OID4/close" "$MOD" \
+    "{\"at\":\"2026-11-28T10:00:00+05:00\",\"action\":\"remove\",\"evidence\":\"image removed\",\"media_base64\":\"$(b64 "$T/flat.png")\"}"
+has order-close4 body '"fingerprints":["media_sha256"]'
+has order-close4 body 'too featureless to match on'
+# content.published: the PDQ hash is taken, the bytes are not
+call reup-img-event 200 POST /v1/events "$PLAT" \
+    "[{\"id\":\"ev10\",\"type\":\"content.published\",\"content\":\"post-502\",\"text\":\"\",\"media_pdq\":\"$SMALL_PDQ\",\"at\":\"2026-11-28T12:00:00+05:00\"},{\"id\":\"ev11\",\"type\":\"content.published\",\"content\":\"post-503\",\"text\":\"\",\"media_base64\":\"aGVsbG8=\",\"at\":\"2026-11-28T12:00:00+05:00\"}]"
+has reup-img-event body '"accepted":1'
+has reup-img-event body '"message":"media_base64: not taken here'
 stop c "$SRV"
+
+# The CLI: an order closed with --media-file, then `ereje label` with the
+# copy's PDQ hash and `ereje audit content` find the re-upload.
+CDB=$T/cli.db
+run cli-order-add 0 "$E" --policy-dir "$SRC/policies" order add --db "$CDB" \
+    --body "MCI RK" --number 5 --basis fraud --target img:1 --action remove \
+    --received-at 2026-11-28T09:00:00+05:00
+COID=$(sed -n 's/.*"id":"\(ord_[0-9a-f]*\)".*/\1/p' "$T/out")
+run cli-order-close 0 "$E" --policy-dir "$SRC/policies" order close \
+    --db "$CDB" --id "$COID" --action remove --evidence removed \
+    --at 2026-11-28T10:00:00+05:00 --media-file "$T/orig.jpg"
+has cli-order-close out '"fingerprints":["media_sha256","media_pdq"]'
+run cli-order-close-none 3 "$E" --policy-dir "$SRC/policies" order close \
+    --db "$CDB" --id "$COID" --action remove --evidence removed \
+    --at 2026-11-28T10:00:00+05:00 --media-file "$T/none.jpg"
+run cli-order-close-badpdq 2 "$E" --policy-dir "$SRC/policies" order close \
+    --db "$CDB" --id "$COID" --action remove --evidence removed \
+    --at 2026-11-28T10:00:00+05:00 --media-pdq abc
+printf '{"id":"m1","text":"","media_pdq":"%s"}\n{"id":"m2","text":"","media_pdq":"%s"}\n' \
+    "$SMALL_PDQ" "$ORIG_PDQ" >"$T/media.jsonl"
+run cli-label 0 "$E" --policy-dir "$SRC/policies" label --db "$CDB" "$T/media.jsonl"
+has cli-label out "\"reupload\":{\"order\":\"$COID\",\"match\":\"near\",\"by\":\"media_pdq\""
+has cli-label out '"by":"media_pdq","distance":0'
+run cli-fingerprint 3 "$E" fingerprint "$T/orig.jpg" "$T/none.jpg" "$T/flat.png"
+has cli-fingerprint out '"format":"jpeg","width":640,"height":480'
+has cli-fingerprint out '"error":"IO"'
+has cli-fingerprint out '"quality":0,"note":"PDQ quality 0 is below 50'
+run cli-fingerprint-usage 2 "$E" fingerprint
 
 # Enforced drafts: the label takes effect and is in labelled_text.
 start e "$DB" --model "$SRC/models/content.model" --enforce-drafts || { summary; exit 1; }

@@ -1,0 +1,233 @@
+/* test_pdq.c: the PDQ image hash (lib/pdq.c), the image decoders
+ * (src/common/image.c) and media fingerprints (src/common/mediafp.c), on
+ * images drawn here (imgsynth.c), re-encoded and resized here. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+#include "imgsynth.h"
+#include "mediafp.h"
+
+static void hash_rgb(const unsigned char *rgb, int w, int h, uint8_t out[32],
+                     int *q)
+{
+    assert_int_equal(ej_pdq(rgb, w, h, (size_t)w * 3, 3, out, q), EJ_OK);
+}
+
+/* The PDQ hash of encoded bytes, through the decoders. */
+static void hash_bytes(const unsigned char *buf, size_t len, uint8_t out[32],
+                       int *q)
+{
+    struct mediafp m;
+    assert_int_equal(mediafp_compute(buf, len, &m), EJ_OK);
+    assert_true(m.has_pdq);
+    memcpy(out, m.pdq, 32);
+    *q = m.quality;
+}
+
+static void rejects_bad_input(void **state)
+{
+    (void)state;
+    uint8_t px[64 * 64 * 4] = {0}, h[32];
+    int q;
+    assert_int_equal(ej_pdq(px, 4, 64, 12, 3, h, &q), EJ_INVALID);
+    assert_int_equal(ej_pdq(px, 64, 4, 192, 3, h, &q), EJ_INVALID);
+    assert_int_equal(ej_pdq(px, 64, 64, 128, 2, h, &q), EJ_INVALID);
+    assert_int_equal(ej_pdq(px, 64, 64, 100, 3, h, &q), EJ_INVALID);
+    assert_int_equal(ej_pdq(NULL, 64, 64, 192, 3, h, &q), EJ_INVALID);
+    /* refused from the size alone, before any pixel is read */
+    assert_int_equal(ej_pdq(px, 10000, 10000, 30000, 3, h, &q), EJ_TOO_BIG);
+}
+
+static void grey_is_rgb_of_equal_parts(void **state)
+{
+    (void)state;
+    int w = 120, hgt = 90;
+    unsigned char *rgb = synth_scene(3, w, hgt);
+    unsigned char *grey = malloc((size_t)w * hgt);
+    assert_non_null(rgb);
+    assert_non_null(grey);
+    for (int i = 0; i < w * hgt; i++) {
+        grey[i] = rgb[i * 3];
+        rgb[i * 3 + 1] = rgb[i * 3 + 2] = rgb[i * 3];
+    }
+    uint8_t a[32], b[32];
+    int qa, qb;
+    hash_rgb(rgb, w, hgt, a, &qa);
+    assert_int_equal(ej_pdq(grey, w, hgt, (size_t)w, 1, b, &qb), EJ_OK);
+    assert_memory_equal(a, b, 32);
+    assert_int_equal(qa, qb);
+    free(rgb);
+    free(grey);
+}
+
+static void half_the_bits_are_set(void **state)
+{
+    (void)state;
+    unsigned char *rgb = synth_scene(11, 300, 200);
+    uint8_t h[32], z[32] = {0};
+    int q;
+    hash_rgb(rgb, 300, 200, h, &q);
+    /* above the median of 256 values: 128 bits (ties aside) */
+    int ones = ej_pdq_distance(h, z);
+    assert_in_range(ones, 120, 128);
+    assert_true(q >= EJ_PDQ_MIN_QUALITY);
+    free(rgb);
+}
+
+static void survives_reencoding_and_resizing(void **state)
+{
+    (void)state;
+    int w = 640, hgt = 480;
+    unsigned char *rgb = synth_scene(7, w, hgt);
+    uint8_t orig[32], h[32];
+    int q, q2;
+    hash_rgb(rgb, w, hgt, orig, &q);
+    assert_true(q >= EJ_PDQ_MIN_QUALITY);
+
+    unsigned char *buf;
+    size_t len;
+    /* PNG is lossless: the very same hash */
+    assert_int_equal(synth_png(rgb, w, hgt, &buf, &len), 0);
+    hash_bytes(buf, len, h, &q2);
+    assert_memory_equal(orig, h, 32);
+    free(buf);
+
+    struct {
+        int nw, nh, quality; /* quality 0: PNG */
+    } v[] = {{640, 480, 90}, {640, 480, 30}, {320, 240, 0},
+             {320, 240, 60}, {213, 160, 40}, {1024, 768, 75},
+             {480, 480, 85} /* squashed: the aspect ratio changed */};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        unsigned char *r = v[i].nw == w && v[i].nh == hgt
+                               ? rgb
+                               : synth_resize(rgb, w, hgt, v[i].nw, v[i].nh);
+        assert_non_null(r);
+        if (v[i].quality)
+            assert_int_equal(synth_jpeg(r, v[i].nw, v[i].nh, v[i].quality,
+                                        &buf, &len),
+                             0);
+        else
+            assert_int_equal(synth_png(r, v[i].nw, v[i].nh, &buf, &len), 0);
+        hash_bytes(buf, len, h, &q2);
+        int d = ej_pdq_distance(orig, h);
+        print_message("  %dx%d %s q%d: distance %d\n", v[i].nw, v[i].nh,
+                      v[i].quality ? "jpeg" : "png", v[i].quality, d);
+        assert_true(d <= EJ_PDQ_NEAR);
+        free(buf);
+        if (r != rgb)
+            free(r);
+    }
+    /* the same picture drawn again at another size */
+    unsigned char *big = synth_scene(7, 1200, 900);
+    hash_rgb(big, 1200, 900, h, &q2);
+    assert_true(ej_pdq_distance(orig, h) <= EJ_PDQ_NEAR);
+    free(big);
+    free(rgb);
+}
+
+static void different_pictures_are_far(void **state)
+{
+    (void)state;
+    enum { N = 16 };
+    uint8_t h[N][32];
+    int q;
+    for (int i = 0; i < N; i++) {
+        unsigned char *rgb = synth_scene(100 + (unsigned)i, 200, 150);
+        hash_rgb(rgb, 200, 150, h[i], &q);
+        free(rgb);
+    }
+    int min = 256;
+    for (int i = 0; i < N; i++)
+        for (int j = i + 1; j < N; j++) {
+            int d = ej_pdq_distance(h[i], h[j]);
+            if (d < min)
+                min = d;
+        }
+    print_message("  closest of %d different pictures: %d bits\n", N, min);
+    assert_true(min > 2 * EJ_PDQ_NEAR);
+}
+
+static void flat_images_are_not_matched_on(void **state)
+{
+    (void)state;
+    unsigned char *flat = synth_flat(100, 100, 128), *buf;
+    size_t len;
+    assert_int_equal(synth_png(flat, 100, 100, &buf, &len), 0);
+    struct mediafp m;
+    assert_int_equal(mediafp_compute(buf, len, &m), EJ_OK);
+    assert_true(m.has_pdq);
+    assert_true(m.quality < EJ_PDQ_MIN_QUALITY);
+    assert_false(mediafp_pdq_usable(&m));
+    assert_non_null(strstr(m.note, "quality"));
+    assert_string_equal(m.format, "png");
+    assert_int_equal(m.width, 100);
+    free(buf);
+    free(flat);
+}
+
+static void decoder_errors_are_clear(void **state)
+{
+    (void)state;
+    struct image im;
+    char why[128];
+    struct mediafp m;
+    const unsigned char junk[] = "GIF89a not an image we decode";
+    assert_int_equal(image_decode(junk, sizeof junk, &im, why, sizeof why),
+                     EJ_INVALID);
+    assert_non_null(strstr(why, "not a JPEG or PNG"));
+    /* media that are not images: a SHA-256 only */
+    assert_int_equal(mediafp_compute(junk, sizeof junk, &m), EJ_OK);
+    assert_false(m.has_pdq);
+    assert_null(m.format);
+
+    unsigned char *rgb = synth_scene(5, 64, 48), *buf;
+    size_t len;
+    assert_int_equal(synth_jpeg(rgb, 64, 48, 80, &buf, &len), 0);
+    /* cut inside the header: the decoder's own message, no crash */
+    assert_int_equal(image_decode(buf, 20, &im, why, sizeof why), EJ_INVALID);
+    assert_non_null(strstr(why, "JPEG: "));
+    assert_int_equal(mediafp_compute(buf, 20, &m), EJ_OK);
+    assert_false(m.has_pdq);
+    assert_string_equal(m.format, "jpeg");
+    /* a frame header claiming 65280x65280: refused before allocating */
+    for (size_t i = 0; i + 9 < len; i++)
+        if (buf[i] == 0xFF && buf[i + 1] == 0xC0) {
+            const unsigned char dims[4] = {0xFF, 0x00, 0xFF, 0x00};
+            memcpy(buf + i + 5, dims, 4);
+            break;
+        }
+    assert_int_equal(image_decode(buf, len, &im, why, sizeof why),
+                     EJ_TOO_BIG);
+    assert_non_null(strstr(why, "65280x65280"));
+    free(buf);
+
+    assert_int_equal(synth_png(rgb, 64, 48, &buf, &len), 0);
+    buf[20] ^= 0x55; /* inside IHDR: its CRC no longer matches */
+    assert_int_equal(image_decode(buf, len, &im, why, sizeof why),
+                     EJ_INVALID);
+    assert_non_null(strstr(why, "PNG: "));
+    free(buf);
+    /* over the byte limit */
+    assert_int_equal(image_decode(rgb, (size_t)IMAGE_MAX_BYTES + 1, &im, why,
+                                  sizeof why),
+                     EJ_TOO_BIG);
+    free(rgb);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rejects_bad_input),
+        cmocka_unit_test(grey_is_rgb_of_equal_parts),
+        cmocka_unit_test(half_the_bits_are_set),
+        cmocka_unit_test(survives_reencoding_and_resizing),
+        cmocka_unit_test(different_pictures_are_far),
+        cmocka_unit_test(flat_images_are_not_matched_on),
+        cmocka_unit_test(decoder_errors_are_clear),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
