@@ -59,10 +59,51 @@ static void box1d(const float *in, float *out, int n, int stride, int win)
     }
 }
 
+/* box1d down every column at once, a row at a time (the same operations
+ * in the same order for each column, so the same bits, without striding
+ * through memory a column at a time); sum is cols floats of scratch. */
+static void box_cols(const float *in, float *out, int rows, int cols,
+                     int win, float *sum)
+{
+    int half = (win + 2) / 2;
+    int p1 = half - 1, p2 = win - half + 1, p3 = rows - win, p4 = half - 1;
+    size_t c = (size_t)cols;
+    const float *ri = in, *li = in;
+    float *o = out;
+    int cur = 0;
+    for (int j = 0; j < cols; j++)
+        sum[j] = 0.0f;
+    for (int i = 0; i < p1; i++, ri += c) {
+        for (int j = 0; j < cols; j++)
+            sum[j] += ri[j];
+        cur++;
+    }
+    for (int i = 0; i < p2; i++, ri += c, o += c) {
+        cur++;
+        for (int j = 0; j < cols; j++) {
+            sum[j] += ri[j];
+            o[j] = sum[j] / (float)cur;
+        }
+    }
+    for (int i = 0; i < p3; i++, ri += c, li += c, o += c)
+        for (int j = 0; j < cols; j++) {
+            sum[j] += ri[j];
+            sum[j] -= li[j];
+            o[j] = sum[j] / (float)cur;
+        }
+    for (int i = 0; i < p4; i++, li += c, o += c) {
+        cur--;
+        for (int j = 0; j < cols; j++) {
+            sum[j] -= li[j];
+            o[j] = sum[j] / (float)cur;
+        }
+    }
+}
+
 static int window_of(int dim) { return (dim + 2 * 64 - 1) / (2 * 64); }
 
-/* The 64x64 downsample of the rows x cols luma in a (b is scratch). */
-static void downsample(float *a, float *b, int rows, int cols,
+/* The 64x64 downsample of the rows x cols luma in a (b and sum: scratch). */
+static void downsample(float *a, float *b, float *sum, int rows, int cols,
                        float out[64][64])
 {
     int wr = window_of(cols), wc = window_of(rows);
@@ -70,8 +111,7 @@ static void downsample(float *a, float *b, int rows, int cols,
         for (int i = 0; i < rows; i++)
             box1d(a + (size_t)i * (size_t)cols, b + (size_t)i * (size_t)cols,
                   cols, 1, wr);
-        for (int j = 0; j < cols; j++)
-            box1d(b + j, a + j, rows, cols, wc);
+        box_cols(b, a, rows, cols, wc, sum);
     }
     for (int oi = 0; oi < 64; oi++) {
         int ii = (int)(((oi + 0.5) * rows) / 64);
@@ -142,10 +182,12 @@ enum ej_err ej_pdq(const uint8_t *px, int width, int height, size_t stride,
     if ((uint64_t)width * (uint64_t)height > EJ_PDQ_MAX_PIXELS)
         return EJ_TOO_BIG;
     size_t n = (size_t)width * (size_t)height;
-    float *a = ej__malloc(n * sizeof *a), *b = ej__malloc(n * sizeof *b);
-    if (!a || !b) {
+    float *a = ej__malloc(n * sizeof *a), *b = ej__malloc(n * sizeof *b),
+          *sum = ej__malloc((size_t)width * sizeof *sum);
+    if (!a || !b || !sum) {
         ej__free(a);
         ej__free(b);
+        ej__free(sum);
         return EJ_NOMEM;
     }
     for (int i = 0; i < height; i++) {
@@ -166,10 +208,11 @@ enum ej_err ej_pdq(const uint8_t *px, int width, int height, size_t stride,
             for (int j = 0; j < 64; j++)
                 m[i][j] = a[i * 64 + j];
     } else {
-        downsample(a, b, height, width, m);
+        downsample(a, b, sum, height, width, m);
     }
     ej__free(a);
     ej__free(b);
+    ej__free(sum);
     int q = quality_of(m);
     dct64to16(m, f);
     memcpy(sorted, f, sizeof sorted);

@@ -79,6 +79,32 @@ EJ_EXTERN enum ej_err ej_pdq(const uint8_t *px, int width, int height,
 EJ_EXTERN int ej_pdq_distance(const uint8_t a[EJ_PDQ_BYTES],
                               const uint8_t b[EJ_PDQ_BYTES]);
 
+/* A multi-index over codes of `words` 16-bit words (4: a SimHash, as 8
+ * little-endian bytes; 16: a PDQ hash's 32 bytes) for the nearest code
+ * within `radius` bits, exact (what a linear scan finds) and far faster
+ * on large banks; radius / words must be at most 3. Entries map to a
+ * caller's 32-bit value. The caller owns *out (ej_hamidx_free). */
+#define EJ_HAMIDX_MAX_WORDS 16
+#define EJ_HAMIDX_MAX 100000000u /* entries: a hard maximum */
+struct ej_hamidx;
+EJ_EXTERN enum ej_err ej_hamidx_new(int words, int radius,
+                                    struct ej_hamidx **out);
+EJ_EXTERN void ej_hamidx_free(struct ej_hamidx *x);
+/* EJ_TOO_BIG past EJ_HAMIDX_MAX entries; EJ_NOMEM. */
+EJ_EXTERN enum ej_err ej_hamidx_add(struct ej_hamidx *x, const uint8_t *code,
+                                    uint32_t value);
+/* The nearest entry within the radius (ties: the first added): EJ_OK
+ * with *value and *distance, else EJ_NOT_FOUND. */
+EJ_EXTERN enum ej_err ej_hamidx_nearest(const struct ej_hamidx *x,
+                                        const uint8_t *code, uint32_t *value,
+                                        int *distance);
+EJ_EXTERN size_t ej_hamidx_count(const struct ej_hamidx *x);
+/* Fold the entries added since the last build into the sorted arrays
+ * (queries scan them until then; adding folds them in by itself once
+ * they are over max(4096, n/4)). Call after adding a batch. EJ_NOMEM
+ * leaves the index as it was (still correct). */
+EJ_EXTERN enum ej_err ej_hamidx_build(struct ej_hamidx *x);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,8 @@
 /* reupload.c: see reupload.h. The exact digests are in the core's
  * open-addressing bank (lib/fpbank.c); the text SimHashes and the image
- * PDQ hashes are scanned linearly (bench_fp measures both against a
- * million; a bank of thousands of removed items costs microseconds). */
+ * PDQ hashes in its multi-index (lib/hamidx.c), which finds the nearest
+ * within EJ_TEXTFP_NEAR or EJ_PDQ_NEAR bits without a scan (bench_fp
+ * measures both against a million). */
 #include "reupload.h"
 
 #include <pthread.h>
@@ -11,27 +12,21 @@
 
 #include <sodium.h>
 
-struct text_fp {
-    uint64_t h;
-    uint32_t order; /* index into orders */
-};
-
-struct pdq_fp {
-    uint8_t h[EJ_PDQ_BYTES];
-    uint32_t order;
-};
-
 struct reupload {
     pthread_rwlock_t lock;
     struct ej_fpbank *digests; /* -> index into orders */
-    struct text_fp *texts;
-    size_t ntexts, captexts;
-    struct pdq_fp *pdqs;
-    size_t npdqs, cappdqs;
+    struct ej_hamidx *texts;   /* SimHash (8 bytes, little-endian) -> idx */
+    struct ej_hamidx *pdqs;    /* PDQ hash -> idx */
     char (*orders)[EJ_EVENT_ID_MAX + 1];
     size_t norders, caporders;
     uint64_t last_seq;
 };
+
+static void simhash_bytes(uint64_t h, uint8_t out[8])
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (uint8_t)(h >> (8 * i));
+}
 
 enum ej_err reupload_new(struct reupload **out)
 {
@@ -39,7 +34,13 @@ enum ej_err reupload_new(struct reupload **out)
     if (!r)
         return EJ_NOMEM;
     enum ej_err rc = ej_fpbank_new(1024, &r->digests);
+    if (rc == EJ_OK)
+        rc = ej_hamidx_new(4, EJ_TEXTFP_NEAR, &r->texts);
+    if (rc == EJ_OK)
+        rc = ej_hamidx_new(EJ_PDQ_BYTES / 2, EJ_PDQ_NEAR, &r->pdqs);
     if (rc != EJ_OK) {
+        ej_fpbank_free(r->digests);
+        ej_hamidx_free(r->texts);
         free(r);
         return rc;
     }
@@ -53,8 +54,8 @@ void reupload_free(struct reupload *r)
     if (!r)
         return;
     ej_fpbank_free(r->digests);
-    free(r->texts);
-    free(r->pdqs);
+    ej_hamidx_free(r->texts);
+    ej_hamidx_free(r->pdqs);
     free(r->orders);
     pthread_rwlock_destroy(&r->lock);
     free(r);
@@ -86,32 +87,18 @@ static enum ej_err add_row(struct reupload *r, const struct ej_fp_row *row)
     uint32_t idx;
     if (!order_index(r, row->order_id, &idx))
         return EJ_NOMEM;
+    enum ej_err rc;
     if (row->kind == EJ_FP_SHA256) {
-        enum ej_err rc = ej_fpbank_add(r->digests, row->digest, idx);
-        if (rc != EJ_OK)
-            return rc;
+        rc = ej_fpbank_add(r->digests, row->digest, idx);
     } else if (row->kind == EJ_FP_PDQ) {
-        if (r->npdqs == r->cappdqs) {
-            size_t cap = r->cappdqs ? r->cappdqs * 2 : 256;
-            void *p = realloc(r->pdqs, cap * sizeof *r->pdqs);
-            if (!p)
-                return EJ_NOMEM;
-            r->pdqs = p;
-            r->cappdqs = cap;
-        }
-        memcpy(r->pdqs[r->npdqs].h, row->digest, EJ_PDQ_BYTES);
-        r->pdqs[r->npdqs++].order = idx;
+        rc = ej_hamidx_add(r->pdqs, row->digest, idx);
     } else {
-        if (r->ntexts == r->captexts) {
-            size_t cap = r->captexts ? r->captexts * 2 : 256;
-            void *p = realloc(r->texts, cap * sizeof *r->texts);
-            if (!p)
-                return EJ_NOMEM;
-            r->texts = p;
-            r->captexts = cap;
-        }
-        r->texts[r->ntexts++] = (struct text_fp){row->simhash, idx};
+        uint8_t b[8];
+        simhash_bytes(row->simhash, b);
+        rc = ej_hamidx_add(r->texts, b, idx);
     }
+    if (rc != EJ_OK)
+        return rc;
     r->last_seq = row->seq;
     return EJ_OK;
 }
@@ -154,6 +141,9 @@ enum ej_err reupload_load(struct reupload *r, struct ej_store *st)
         /* on an error the rest is tried again at the next load */
         for (size_t i = 0; i < rs.n && rc == EJ_OK; i++)
             rc = add_row(r, &rs.v[i]);
+        /* a failed build leaves the new entries scanned: still found */
+        ej_hamidx_build(r->texts);
+        ej_hamidx_build(r->pdqs);
         pthread_rwlock_unlock(&r->lock);
     }
     free(rs.v);
@@ -163,7 +153,8 @@ enum ej_err reupload_load(struct reupload *r, struct ej_store *st)
 size_t reupload_count(struct reupload *r)
 {
     pthread_rwlock_rdlock(&r->lock);
-    size_t n = ej_fpbank_count(r->digests) + r->ntexts + r->npdqs;
+    size_t n = ej_fpbank_count(r->digests) + ej_hamidx_count(r->texts) +
+               ej_hamidx_count(r->pdqs);
     pthread_rwlock_unlock(&r->lock);
     return n;
 }
@@ -188,36 +179,20 @@ void reupload_check(struct reupload *r, const char *text, size_t len,
         out->found = out->exact = true;
         out->by = "text_sha256";
     }
-    if (!out->found && media_pdq) {
-        int best = EJ_PDQ_NEAR + 1;
-        for (size_t i = 0; i < r->npdqs; i++) {
-            int dist = ej_pdq_distance(media_pdq, r->pdqs[i].h);
-            if (dist < best) {
-                best = dist;
-                idx = r->pdqs[i].order;
-            }
-        }
-        if (best <= EJ_PDQ_NEAR) {
-            out->found = true;
-            out->exact = false;
-            out->by = "media_pdq";
-            out->distance = best;
-        }
+    int dist;
+    if (!out->found && media_pdq &&
+        ej_hamidx_nearest(r->pdqs, media_pdq, &idx, &dist) == EJ_OK) {
+        out->found = true;
+        out->by = "media_pdq";
+        out->distance = dist;
     }
-    if (!out->found && has_f) {
-        int best = EJ_TEXTFP_NEAR + 1;
-        for (size_t i = 0; i < r->ntexts; i++) {
-            int dist = ej_textfp_distance(f, r->texts[i].h);
-            if (dist < best) {
-                best = dist;
-                idx = r->texts[i].order;
-            }
-        }
-        if (best <= EJ_TEXTFP_NEAR) {
-            out->found = true;
-            out->by = "text_simhash";
-            out->distance = best;
-        }
+    uint8_t fb[8];
+    simhash_bytes(f, fb);
+    if (!out->found && has_f &&
+        ej_hamidx_nearest(r->texts, fb, &idx, &dist) == EJ_OK) {
+        out->found = true;
+        out->by = "text_simhash";
+        out->distance = dist;
     }
     if (out->found)
         snprintf(out->order_id, sizeof out->order_id, "%s", r->orders[idx]);

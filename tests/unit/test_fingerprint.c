@@ -141,6 +141,129 @@ static void text_bad_input(void **state)
                      0);
 }
 
+/* The multi-index against a linear scan: random codes, and queries that
+ * are entries with 0 to radius+3 bits flipped, or random. */
+static uint64_t xs = 0x243F6A8885A308D3u;
+static uint64_t xnext(void)
+{
+    xs ^= xs << 13;
+    xs ^= xs >> 7;
+    xs ^= xs << 17;
+    return xs;
+}
+
+static int hd(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    int d = 0;
+    for (size_t i = 0; i < n; i++)
+        d += __builtin_popcount((unsigned)(a[i] ^ b[i]));
+    return d;
+}
+
+static bool tail_done;
+
+static void hamidx_matches_scan(int words, int radius, size_t n)
+{
+    size_t nb = (size_t)words * 2;
+    struct ej_hamidx *x;
+    assert_int_equal(ej_hamidx_new(words, radius, &x), EJ_OK);
+    uint8_t *codes = malloc(n * nb);
+    assert_non_null(codes);
+    for (size_t i = 0; i < n * nb; i += 8) {
+        uint64_t r = xnext();
+        memcpy(codes + i, &r, 8);
+    }
+    /* some exact duplicates: ties go to the first added */
+    memcpy(codes + 5 * nb, codes + 2 * nb, nb);
+    /* most entries built into the sorted arrays, the last 1000 in the
+     * tail that queries scan */
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(ej_hamidx_add(x, codes + i * nb, (uint32_t)i * 7),
+                         EJ_OK);
+        if (!tail_done && i == n - 1001)
+            assert_int_equal(ej_hamidx_build(x), EJ_OK);
+    }
+    if (tail_done)
+        assert_int_equal(ej_hamidx_build(x), EJ_OK);
+    assert_int_equal(ej_hamidx_count(x), n);
+    size_t found = 0;
+    for (int q = 0; q < 3000; q++) {
+        uint8_t code[32];
+        if (q % 4 == 3) {
+            for (size_t i = 0; i < nb; i++)
+                code[i] = (uint8_t)xnext();
+        } else {
+            memcpy(code, codes + (xnext() % n) * nb, nb);
+            int flips = (int)(xnext() % (uint64_t)(radius + 4));
+            for (int f = 0; f < flips; f++) {
+                size_t bit = xnext() % (nb * 8);
+                code[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+            }
+        }
+        int best = radius + 1;
+        size_t best_i = 0;
+        for (size_t i = 0; i < n; i++) {
+            int d = hd(code, codes + i * nb, nb);
+            if (d < best) {
+                best = d;
+                best_i = i;
+            }
+        }
+        uint32_t v = 0;
+        int dist = -1;
+        enum ej_err rc = ej_hamidx_nearest(x, code, &v, &dist);
+        if (best > radius) {
+            if (rc != EJ_NOT_FOUND)
+                fail_msg("w%d r%d q%d: found v%u d%d, scan none", words,
+                         radius, q, v, dist);
+        } else {
+            assert_int_equal(rc, EJ_OK);
+            assert_int_equal(dist, best);
+            assert_int_equal(v, (uint32_t)best_i * 7);
+            found++;
+        }
+    }
+    uint32_t v;
+    int dist;
+    assert_int_equal(ej_hamidx_nearest(x, codes + 5 * nb, &v, &dist), EJ_OK);
+    assert_int_equal(v, 2 * 7);
+    assert_int_equal(dist, 0);
+    print_message("hamidx %d words r%d: %zu of 3000 queries within reach\n",
+                  words, radius, found);
+    if (!tail_done) {
+        /* once more, all of it built */
+        tail_done = true;
+        ej_hamidx_free(x);
+        free(codes);
+        hamidx_matches_scan(words, radius, n);
+        tail_done = false;
+        return;
+    }
+    assert_true(found > 1500);
+    free(codes);
+    ej_hamidx_free(x);
+}
+
+static void hamidx_simhash_and_pdq(void **state)
+{
+    (void)state;
+    hamidx_matches_scan(4, EJ_TEXTFP_NEAR, 20000);
+    hamidx_matches_scan(16, EJ_PDQ_NEAR, 5000);
+    hamidx_matches_scan(1, 3, 3000); /* one word, 3 bits per word */
+    struct ej_hamidx *x;
+    assert_int_equal(ej_hamidx_new(0, 10, &x), EJ_INVALID);
+    assert_int_equal(ej_hamidx_new(17, 10, &x), EJ_INVALID);
+    assert_int_equal(ej_hamidx_new(4, 16, &x), EJ_INVALID); /* 4 a word */
+    assert_int_equal(ej_hamidx_new(4, -1, &x), EJ_INVALID);
+    /* empty: nothing found */
+    assert_int_equal(ej_hamidx_new(4, 10, &x), EJ_OK);
+    uint8_t z[8] = {0};
+    uint32_t v;
+    int d;
+    assert_int_equal(ej_hamidx_nearest(x, z, &v, &d), EJ_NOT_FOUND);
+    ej_hamidx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +271,7 @@ int main(void)
         cmocka_unit_test(text_survives_edits),
         cmocka_unit_test(unrelated_text_is_far),
         cmocka_unit_test(text_bad_input),
+        cmocka_unit_test(hamidx_simhash_and_pdq),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

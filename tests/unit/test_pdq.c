@@ -28,6 +28,87 @@ static void hash_bytes(const unsigned char *buf, size_t len, uint8_t out[32],
     *q = m.quality;
 }
 
+/* Two of the pictures the reference hashes were taken from (integer
+ * arithmetic only, so every platform draws the same pixels). */
+static uint32_t lcg_state;
+static uint32_t lcg(void)
+{
+    lcg_state = lcg_state * 1664525u + 1013904223u;
+    return lcg_state;
+}
+
+static void put(uint8_t *p, int w, int x, int y, int r, int g, int b)
+{
+    uint8_t *q = p + 3 * ((size_t)y * (size_t)w + (size_t)x);
+    q[0] = (uint8_t)r;
+    q[1] = (uint8_t)g;
+    q[2] = (uint8_t)b;
+}
+
+static void draw_rects(uint8_t *p, int w, int h, int seed)
+{
+    lcg_state = 12345u + (uint32_t)seed;
+    memset(p, 40, (size_t)w * (size_t)h * 3);
+    for (int k = 0; k < 12; k++) {
+        int x0 = (int)(lcg() % (uint32_t)w), y0 = (int)(lcg() % (uint32_t)h);
+        int rw = 1 + (int)(lcg() % (uint32_t)(w / 2 + 1)),
+            rh = 1 + (int)(lcg() % (uint32_t)(h / 2 + 1));
+        int r = (int)(lcg() >> 24), g = (int)(lcg() >> 24),
+            b = (int)(lcg() >> 24);
+        for (int y = y0; y < y0 + rh && y < h; y++)
+            for (int x = x0; x < x0 + rw && x < w; x++)
+                put(p, w, x, y, r, g, b);
+    }
+}
+
+static void draw_noise(uint8_t *p, int w, int h, int seed)
+{
+    lcg_state = 42u + (uint32_t)seed;
+    for (size_t i = 0; i < (size_t)w * (size_t)h * 3; i++)
+        p[i] = (uint8_t)(lcg() >> 24);
+}
+
+/* tests/cases/pdq/reference.tsv: the bits of Meta's reference. */
+static void same_bits_as_the_reference(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/cases/pdq/reference.tsv",
+             EJ_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        char kind[16], hex[80];
+        int w, h, seed, quality;
+        assert_int_equal(sscanf(line, "%15s %d %d %d %79s %d", kind, &w, &h,
+                                &seed, hex, &quality),
+                         6);
+        uint8_t *px = malloc((size_t)w * (size_t)h * 3);
+        assert_non_null(px);
+        if (strcmp(kind, "rect") == 0)
+            draw_rects(px, w, h, seed);
+        else
+            draw_noise(px, w, h, seed);
+        uint8_t out[32];
+        int q;
+        hash_rgb(px, w, h, out, &q);
+        char got[65];
+        for (int i = 0; i < 32; i++)
+            snprintf(got + 2 * i, 3, "%02x", out[i]);
+        if (strcmp(got, hex) != 0 || q != quality)
+            fail_msg("%s %dx%d seed %d: got %s q%d, want %s q%d", kind, w, h,
+                     seed, got, q, hex, quality);
+        free(px);
+        n++;
+    }
+    fclose(f);
+    assert_true(n >= 8);
+}
+
 static void rejects_bad_input(void **state)
 {
     (void)state;
@@ -221,6 +302,7 @@ static void decoder_errors_are_clear(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_bits_as_the_reference),
         cmocka_unit_test(rejects_bad_input),
         cmocka_unit_test(grey_is_rgb_of_equal_parts),
         cmocka_unit_test(half_the_bits_are_set),
