@@ -11,24 +11,33 @@
 const char cmd_export_usage[] =
     "usage: ereje export sor --db FILE --from YYYY-MM-DD --to YYYY-MM-DD\n"
     "\n"
-    "Statements of reasons for the orders closed, and the complaints\n"
-    "upheld with an action, from --from to --to (local dates in the pack's\n"
-    "zone, both included), as JSON lines in the\n"
-    "schema of the EU DSA Transparency Database: puid,\n"
-    "decision_visibility (DECISION_VISIBILITY_CONTENT_REMOVED | _DISABLED)\n"
-    "or decision_account (DECISION_ACCOUNT_SUSPENDED), decision_ground\n"
-    "(DECISION_GROUND_ILLEGAL_CONTENT), illegal_content_legal_ground and\n"
-    "_explanation, decision_facts, category (STATEMENT_CATEGORY_*, from the\n"
-    "order's basis or the complaint's category), content_type,\n"
-    "content_date, application_date, source_type\n"
-    "(SOURCE_TYPE_OTHER_NOTIFICATION), source_identity (an order's issuer;\n"
-    "never a complainant), automated_detection, automated_decision.\n"
-    "Mapping: src/common/sor.c. One with no category (a complaint of\n"
-    "category other) is reported on stderr and left out.\n"
+    "Statements of reasons for the orders closed, the complaints upheld\n"
+    "with an action, and the content decisions that took effect (re-uploads\n"
+    "restricted, labels and holds of enforced rules; not what shadow mode\n"
+    "only advised), from --from to --to (local dates in the pack's zone,\n"
+    "both included), as JSON lines in the schema of the EU DSA\n"
+    "Transparency Database: puid (an order's or complaint's id; evt-SEQ\n"
+    "for a content decision), decision_visibility\n"
+    "(DECISION_VISIBILITY_CONTENT_REMOVED | _DISABLED | _LABELLED | _OTHER\n"
+    "with decision_visibility_other) or decision_account\n"
+    "(DECISION_ACCOUNT_SUSPENDED), decision_ground (ILLEGAL_CONTENT with\n"
+    "illegal_content_legal_ground and _explanation; INCOMPATIBLE_CONTENT\n"
+    "with incompatible_content_ground, _explanation and _illegal for a\n"
+    "draft rule the platform enforces ahead of adoption), decision_facts,\n"
+    "category (STATEMENT_CATEGORY_*), content_type, content_date,\n"
+    "application_date, source_type (SOURCE_TYPE_OTHER_NOTIFICATION for\n"
+    "orders and complaints, SOURCE_VOLUNTARY for the platform's own\n"
+    "checks), source_identity (an order's issuer; never a complainant),\n"
+    "automated_detection, automated_decision.\n"
+    "Mapping: src/common/sor.c. One that cannot be mapped (a complaint of\n"
+    "category other, a re-upload whose order is unknown) is reported on\n"
+    "stderr and left out.\n"
     "Exit status: 0 all exported, 1 some left out, 2 bad usage,\n"
     "3 the database could not be read.\n";
 
 struct ctx {
+    const struct ej_policy *p;
+    struct ej_store *st;
     const struct ej_tz *tz;
     struct ej_date from, to;
     size_t written, skipped;
@@ -85,6 +94,34 @@ static int one_complaint(const struct ej_complaint_row *r, void *vctx)
                 r->category);
 }
 
+/* A content decision that took effect (content.checked in the log). */
+static int one_content(const struct ej_event *ev, void *vctx)
+{
+    struct ctx *c = vctx;
+    char oid[EJ_EVENT_ID_MAX + 1];
+    enum sor_content_kind k = sor_content_kind(ev, oid);
+    if (k == SOR_CONTENT_NONE || !in_range(c, ev->at_ms))
+        return 0;
+    struct ej_order_row order, *o = NULL;
+    if (k == SOR_CONTENT_REUPLOAD && oid[0] &&
+        ej_store_ops_of(c->st)->order_get(c->st, oid, &order) == EJ_OK)
+        o = &order;
+    struct jw w;
+    const char *why = NULL;
+    jw_init(&w, 1 << 16);
+    bool made = sor_content(&w, ev, c->p, o, c->tz, &why);
+    if (o)
+        ej_order_row_free(o);
+    if (!made) {
+        cli_err("export sor: content decision %s: %s; left out", ev->id,
+                why);
+        c->skipped++;
+        jw_free(&w);
+        return 0;
+    }
+    return emit(c, &w, true, "content decision", ev->id, "");
+}
+
 int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *db = NULL, *from = NULL, *to = NULL;
@@ -132,6 +169,10 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
     rc = ej_store_ops_of(st)->orders_scan(st, one, &c);
     if (rc == EJ_OK && !c.io_error)
         rc = ej_store_ops_of(st)->complaints_scan(st, one_complaint, &c);
+    c.p = p;
+    c.st = st;
+    if (rc == EJ_OK && !c.io_error)
+        rc = ej_store_scan(st, 0, one_content, &c);
     if (rc != EJ_OK || c.io_error) {
         cli_err("export sor: %s", c.io_error ? "error writing output"
                                              : ej_strerror(rc));

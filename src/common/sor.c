@@ -24,6 +24,27 @@
  * complaint as the source (SOURCE_TYPE_OTHER_NOTIFICATION, no identity:
  * the reporter is a person), its reason as the facts, and its receipt and
  * decision dates.
+ *
+ * A content decision that took effect (content.checked, from
+ * /v1/content/check or content.published) maps so:
+ *   puid                   evt-<seq> of the event (its id may hold '#')
+ *   block_kz (a re-upload) DECISION_VISIBILITY_CONTENT_DISABLED, ground
+ *                          ILLEGAL_CONTENT with the matched order's basis
+ *                          and category, the match as the facts
+ *   label                  DECISION_VISIBILITY_CONTENT_LABELLED
+ *   hold                   DECISION_VISIBILITY_OTHER ("publication
+ *                          withheld until ...")
+ *   label/hold ground      a rule in force: ILLEGAL_CONTENT, the rule's
+ *                          title and citation; a draft rule the platform
+ *                          enforces ahead of adoption: INCOMPATIBLE_CONTENT
+ *                          (its own terms), incompatible_content_illegal No
+ *   category               label/hold: SCOPE_OF_PLATFORM_SERVICE (the TDB's
+ *                          nearest: a condition on what may be published)
+ *   content_type           TEXT; IMAGE when matched by PDQ; OTHER (media)
+ *                          when matched by the media's SHA-256
+ *   source_type            SOURCE_VOLUNTARY (the platform's own check)
+ *   automated_detection    Yes; automated_decision AUTOMATED_DECISION_FULLY
+ * Decisions only advised (shadow mode) changed nothing and give none.
  */
 #include "sor.h"
 
@@ -201,4 +222,221 @@ bool sor_order(struct jw *w, const struct ej_order_row *r,
     jw_end_obj(w);
     json_decref(ev);
     return true;
+}
+
+enum sor_content_kind sor_content_kind(const struct ej_event *ev,
+                                       char *order_id)
+{
+    if (strcmp(ev->type, "content.checked") != 0 || !ev->body)
+        return SOR_CONTENT_NONE;
+    json_t *b = json_loads(ev->body, 0, NULL);
+    const char *d = json_string_value(json_object_get(b, "decision"));
+    enum sor_content_kind k = SOR_CONTENT_NONE;
+    if (d && strcmp(d, "block_kz") == 0) {
+        const char *o = json_string_value(
+            json_object_get(json_object_get(b, "reupload"), "order"));
+        snprintf(order_id, EJ_EVENT_ID_MAX + 1, "%s", o ? o : "");
+        k = SOR_CONTENT_REUPLOAD;
+    } else if (d && (strcmp(d, "label") == 0 || strcmp(d, "hold") == 0)) {
+        k = SOR_CONTENT_LABEL;
+    }
+    json_decref(b);
+    return k;
+}
+
+/* The enforced rule entries of the body that gave the decision. */
+static const json_t *deciding_rule(const json_t *body, const char *decision)
+{
+    const json_t *rules = json_object_get(body, "rules"), *r;
+    size_t i;
+    json_array_foreach(rules, i, r)
+    {
+        const char *m = json_string_value(json_object_get(r, "mode"));
+        const char *d = json_string_value(json_object_get(r, "decision"));
+        if (m && d && strcmp(m, "enforce") == 0 && strcmp(d, decision) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+static void content_common(struct jw *w, const struct ej_event *ev,
+                           const struct ej_tz *tz, const char *content_type)
+{
+    char day[16];
+    date_of(ev->at_ms, tz, day);
+    jw_key(w, "content_type");
+    jw_arr(w);
+    jw_str(w, content_type);
+    jw_end_arr(w);
+    if (strcmp(content_type, "CONTENT_TYPE_OTHER") == 0)
+        jw_kstr(w, "content_type_other", "media (image or video)");
+    jw_kstr(w, "content_date", day);
+    jw_kstr(w, "application_date", day);
+    jw_kstr(w, "source_type", "SOURCE_VOLUNTARY");
+    jw_kstr(w, "automated_detection", "Yes");
+    jw_kstr(w, "automated_decision", "AUTOMATED_DECISION_FULLY");
+    jw_end_obj(w);
+}
+
+static bool sor_reupload(struct jw *w, const struct ej_event *ev,
+                         const json_t *body, const struct ej_order_row *o,
+                         const struct ej_tz *tz, const char **why)
+{
+    const char *cat = o ? sor_category(o->basis) : NULL;
+    if (!cat) {
+        *why = o ? "the matched order's basis has no DSA category"
+                 : "the matched order is not in the register";
+        return false;
+    }
+    const json_t *m = json_object_get(body, "reupload");
+    const char *by = json_string_value(json_object_get(m, "by"));
+    const char *match = json_string_value(json_object_get(m, "match"));
+    json_int_t dist = json_integer_value(json_object_get(m, "distance"));
+    const char *content =
+        json_string_value(json_object_get(body, "content"));
+    char puid[40], buf[1200];
+    snprintf(puid, sizeof puid, "evt-%llu", (unsigned long long)ev->seq);
+    opening(w, puid, "restrict_kz", o->basis);
+    snprintf(buf, sizeof buf,
+             "A re-upload of content removed under order %s of %s (%s); "
+             "targets: %s",
+             o->number, o->issuer, o->basis, o->targets);
+    str_max(w, "illegal_content_explanation", buf, 2000);
+    snprintf(buf, sizeof buf,
+             "Content %s was restricted in Kazakhstan on publication: its "
+             "%s matched the fingerprints of the removed content (%s, %lld "
+             "bits apart)",
+             content ? content : "?", by ? by : "fingerprint",
+             match ? match : "?", (long long)dist);
+    str_max(w, "decision_facts", buf, 5000);
+    jw_kstr(w, "category", cat);
+    content_common(w, ev, tz,
+                   by && strcmp(by, "media_pdq") == 0 ? "CONTENT_TYPE_IMAGE"
+                   : by && strcmp(by, "media_sha256") == 0
+                       ? "CONTENT_TYPE_OTHER"
+                       : "CONTENT_TYPE_TEXT");
+    return true;
+}
+
+/* The label reason of a hold, in words. */
+static const char *reason_words(const char *reason)
+{
+    static const struct {
+        const char *code, *words;
+    } m[] = {{"no_qualification", "none is on record"},
+             {"no_matching_field", "none on record is in this field"},
+             {"expired", "the one on record has expired"},
+             {"unverified", "the one on record is not verified"}};
+    for (size_t i = 0; reason && i < sizeof m / sizeof *m; i++)
+        if (strcmp(reason, m[i].code) == 0)
+            return m[i].words;
+    return reason ? reason : "not found";
+}
+
+static bool sor_label(struct jw *w, const struct ej_event *ev,
+                      const json_t *body, const struct ej_policy *p,
+                      const struct ej_tz *tz, const char **why)
+{
+    const char *decision =
+        json_string_value(json_object_get(body, "decision"));
+    const json_t *r = deciding_rule(body, decision);
+    const char *rid = json_string_value(json_object_get(r, "rule"));
+    const struct ej_rule *rule = rid ? ej_policy_find_rule(p, rid, NULL)
+                                     : NULL;
+    if (!rule) {
+        *why = "the rule that decided is not in the loaded packs";
+        return false;
+    }
+    bool hold = strcmp(decision, "hold") == 0;
+    const char *kind = json_string_value(json_object_get(r, "kind"));
+    const char *reason = json_string_value(json_object_get(r, "reason"));
+    const char *content =
+        json_string_value(json_object_get(body, "content"));
+    const char *field = json_string_value(json_object_get(
+        json_object_get(body, "educational"), "field"));
+    const char *title = ej_rule_title(rule, EJ_LANG_EN);
+    const char *practice = json_string_value(
+        json_object_get(json_object_get(body, "occult"), "practice"));
+    char puid[40], buf[1200];
+    snprintf(puid, sizeof puid, "evt-%llu", (unsigned long long)ev->seq);
+    jw_obj(w);
+    jw_kstr(w, "puid", puid);
+    jw_key(w, "decision_visibility");
+    jw_arr(w);
+    jw_str(w, hold ? "DECISION_VISIBILITY_OTHER"
+                   : "DECISION_VISIBILITY_CONTENT_LABELLED");
+    jw_end_arr(w);
+    if (hold) {
+        snprintf(buf, sizeof buf,
+                 "Publication withheld until the author's qualification%s%s "
+                 "is shown and verified",
+                 field ? " in " : "", field ? field : "");
+        str_max(w, "decision_visibility_other", buf, 500);
+    }
+    if (kind && strcmp(kind, "occult_disclaimer") == 0)
+        snprintf(buf, sizeof buf,
+                 "Occult content (%s) must carry a disclaimer that it is "
+                 "for entertainment and has no scientific basis",
+                 practice ? practice : "practice not named");
+    else
+        snprintf(buf, sizeof buf,
+                 "Educational content%s%s must show the author's "
+                 "qualification: %s",
+                 field ? " in " : "", field ? field : "",
+                 reason_words(reason));
+    if (ej_rule_status(rule) == EJ_STATUS_IN_FORCE) {
+        char ground[700];
+        const struct ej_citation *c =
+            ej_rule_citation_count(rule) ? ej_rule_citation(rule, 0) : NULL;
+        snprintf(ground, sizeof ground, "%s (%s)%s%s", title, rid,
+                 c ? "; " : "", c && c->url ? c->url : "");
+        jw_kstr(w, "decision_ground", "DECISION_GROUND_ILLEGAL_CONTENT");
+        str_max(w, "illegal_content_legal_ground", ground, 500);
+        str_max(w, "illegal_content_explanation", buf, 2000);
+    } else {
+        char ground[700];
+        snprintf(ground, sizeof ground,
+                 "The platform's terms, which apply the draft rule \"%s\" "
+                 "(%s) of the Ministry of Culture and Information of "
+                 "Kazakhstan ahead of its adoption",
+                 title, rid);
+        jw_kstr(w, "decision_ground", "DECISION_GROUND_INCOMPATIBLE_CONTENT");
+        str_max(w, "incompatible_content_ground", ground, 500);
+        str_max(w, "incompatible_content_explanation", buf, 2000);
+        jw_kstr(w, "incompatible_content_illegal", "No");
+    }
+    if (hold)
+        snprintf(buf, sizeof buf,
+                 "Content %s was not published: of the author's "
+                 "qualifications %s",
+                 content ? content : "?", reason_words(reason));
+    else
+        snprintf(buf, sizeof buf,
+                 "Content %s was published with the %s appended",
+                 content ? content : "?",
+                 kind && strcmp(kind, "occult_disclaimer") == 0
+                     ? "disclaimer"
+                     : "notice of the author's qualification");
+    str_max(w, "decision_facts", buf, 5000);
+    jw_kstr(w, "category", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE");
+    content_common(w, ev, tz, "CONTENT_TYPE_TEXT");
+    return true;
+}
+
+bool sor_content(struct jw *w, const struct ej_event *ev,
+                 const struct ej_policy *p, const struct ej_order_row *order,
+                 const struct ej_tz *tz, const char **why)
+{
+    json_t *body = json_loads(ev->body, 0, NULL);
+    const char *d = json_string_value(json_object_get(body, "decision"));
+    bool ok;
+    *why = "the event is not a content decision that took effect";
+    if (d && strcmp(d, "block_kz") == 0)
+        ok = sor_reupload(w, ev, body, order, tz, why);
+    else if (d && (strcmp(d, "label") == 0 || strcmp(d, "hold") == 0))
+        ok = sor_label(w, ev, body, p, tz, why);
+    else
+        ok = false;
+    json_decref(body);
+    return ok;
 }

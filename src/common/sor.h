@@ -29,4 +29,21 @@ bool sor_complaint_applies(const struct ej_complaint_row *r);
 bool sor_complaint(struct jw *w, const struct ej_complaint_row *r,
                    const struct ej_tz *tz);
 
+/* What a content.checked event gives (sor_content_kind): nothing (an
+ * allow, or a decision only advised in shadow mode), a re-upload block
+ * (which needs the order it matched), or an enforced label or hold. */
+enum sor_content_kind { SOR_CONTENT_NONE, SOR_CONTENT_REUPLOAD,
+                        SOR_CONTENT_LABEL };
+/* The kind, and for a re-upload the id of the order matched (into
+ * order_id, EJ_EVENT_ID_MAX + 1 bytes). */
+enum sor_content_kind sor_content_kind(const struct ej_event *ev,
+                                       char *order_id);
+/* One statement for a content.checked event that gives one; order is the
+ * matched order for a re-upload (NULL otherwise). false (with *why, a
+ * static text) when it cannot be mapped: a re-upload whose order or
+ * basis has no category, a label whose rules are not in the packs. */
+bool sor_content(struct jw *w, const struct ej_event *ev,
+                 const struct ej_policy *p, const struct ej_order_row *order,
+                 const struct ej_tz *tz, const char **why);
+
 #endif

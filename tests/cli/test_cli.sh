@@ -246,6 +246,41 @@ has reup-label out "\"decision\":\"block_kz\",\"advisory\":\"block_kz\",\"reuplo
 run reup-audit 1 "$E" audit content --db "$CDB" $M "$T/z.jsonl"
 has reup-audit out "\"finding\":\"reupload_of_removed_content\",\"order\":\"$ROID\""
 
+# Statements of reasons for content decisions that took effect: the
+# re-upload restricted (the order's category), an enforced occult label and
+# an enforced hold (a draft rule the platform applies: incompatible
+# content, not illegal), nothing for what shadow mode only advised.
+printf '%s\n' \
+    '{"id":"cp1","type":"content.published","content":"post-r","text":"ПРОДАЮ поддельные справки и дипломы, доставка по Казахстану, пишите в телеграм!","at":"2026-11-28T12:00:00+05:00"}' \
+    '{"id":"cp2","type":"content.published","content":"post-s","text":"Расклад таро на любовь 🔮 5000 тг, пишите в директ","at":"2026-11-28T12:00:00+05:00"}' >"$T/cp1.jsonl"
+printf '%s\n' \
+    '{"id":"cp3","type":"content.published","content":"post-t","text":"Расклад таро на любовь 🔮 5000 тг, пишите в директ","at":"2026-11-28T13:00:00+05:00"}' \
+    '{"id":"cp4","type":"content.published","content":"post-n","author":"nobody","text":"Марафон по правильному питанию: составим рацион, разберём калории, 21 день","at":"2026-11-28T13:00:00+05:00"}' >"$T/cp2.jsonl"
+run sor-content-ingest 0 "$E" ingest --db "$CDB" $M "$T/cp1.jsonl"
+run sor-content-ingest2 0 "$E" --enforce-drafts ingest --db "$CDB" $M "$T/cp2.jsonl"
+run sor-content 0 "$E" export sor --db "$CDB" --from 2026-11-28 --to 2026-11-28
+has sor-content err "4 statement(s), 0 left out"
+grep -F '"content_type":["CONTENT_TYPE_TEXT"]' "$T/out" | grep -F '"decision_visibility":["DECISION_VISIBILITY_CONTENT_DISABLED"]' >"$T/sr"
+has sor-content-reupload sr '"category":"STATEMENT_CATEGORY_SCAMS_AND_FRAUD"'
+has sor-content-reupload sr '"source_type":"SOURCE_VOLUNTARY","automated_detection":"Yes","automated_decision":"AUTOMATED_DECISION_FULLY"'
+has sor-content-reupload sr 'Content post-r was restricted in Kazakhstan on publication: its text_simhash matched'
+grep -F '"decision_visibility":["DECISION_VISIBILITY_CONTENT_LABELLED"]' "$T/out" >"$T/sl"
+has sor-content-label sl '"decision_ground":"DECISION_GROUND_INCOMPATIBLE_CONTENT"'
+has sor-content-label sl '"incompatible_content_illegal":"No"'
+has sor-content-label sl 'Occult content (tarot) must carry a disclaimer'
+has sor-content-label sl '"category":"STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE"'
+grep -F '"decision_visibility":["DECISION_VISIBILITY_OTHER"]' "$T/out" >"$T/sh"
+has sor-content-hold sh '"decision_visibility_other":"Publication withheld until the author'
+has sor-content-hold sh 'Content post-n was not published'
+if grep -qF 'post-s' "$T/out"; then
+    echo "FAIL sor-content: a shadow decision gave a statement"
+    fail=$((fail + 1))
+else
+    pass=$((pass + 1))
+fi
+grep -c '"puid":"evt-[0-9]*"' "$T/out" >"$T/np"
+has sor-content-puid np 3
+
 # Statements of reasons: every basis of the shipped taxonomy maps to a DSA
 # category; fields and enum values as the Transparency Database takes them.
 SDB=$T/sor.db
