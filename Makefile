@@ -42,7 +42,7 @@ CORPUS ?= ../shared/corpus/topics.tsv
 train: build
 	$(BUILD)/ereje-train train --phrases models/phrases.tsv \
 	    --corpus $(CORPUS) --posts data/posts --dup-posts 3 \
-	    --out models/content.model
+	    --threshold 0.4 --out models/content.model
 
 eval: build
 	$(BUILD)/ereje-train eval --model models/content.model \
