@@ -83,7 +83,9 @@ EJ_EXTERN int ej_pdq_distance(const uint8_t a[EJ_PDQ_BYTES],
  * little-endian bytes; 16: a PDQ hash's 32 bytes) for the nearest code
  * within `radius` bits, exact (what a linear scan finds) and far faster
  * on large banks; radius / words must be at most 3. Entries map to a
- * caller's 32-bit value. The caller owns *out (ej_hamidx_free). */
+ * caller's 32-bit value. Memory: the code, 4 bytes, and 12 bytes a word
+ * once built (about 52 bytes an entry for SimHashes, 230 for PDQ), plus
+ * 256 KiB a word of offsets. The caller owns *out (ej_hamidx_free). */
 #define EJ_HAMIDX_MAX_WORDS 16
 #define EJ_HAMIDX_MAX 100000000u /* entries: a hard maximum */
 struct ej_hamidx;
