@@ -11,6 +11,19 @@
 #include "image.h"
 #include "imgsynth.h"
 
+/* A whole number of 1..100000 (sizes, seeds, qualities); exits 2 on
+ * anything else. */
+static int num(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v < 1 || v > 100000) {
+        fprintf(stderr, "mkimg: '%s' is not a number of 1..100000\n", s);
+        exit(2);
+    }
+    return (int)v;
+}
+
 static int write_out(const char *path, const unsigned char *rgb, int w, int h,
                      int quality)
 {
@@ -35,10 +48,10 @@ static int write_out(const char *path, const unsigned char *rgb, int w, int h,
 int main(int argc, char **argv)
 {
     if (argc >= 6 && strcmp(argv[1], "scene") == 0) {
-        int w = atoi(argv[3]), h = atoi(argv[4]);
-        unsigned char *rgb = synth_scene((unsigned)atoi(argv[2]), w, h);
+        int w = num(argv[3]), h = num(argv[4]);
+        unsigned char *rgb = synth_scene((unsigned)num(argv[2]), w, h);
         int rc = !rgb || write_out(argv[5], rgb, w, h,
-                                   argc > 6 ? atoi(argv[6]) : 90);
+                                   argc > 6 ? num(argv[6]) : 90);
         free(rgb);
         return rc;
     }
@@ -60,18 +73,18 @@ int main(int argc, char **argv)
             for (int x = 0; x < im.width; x++)
                 memcpy(rgb + ((size_t)y * im.width + x) * 3,
                        im.px + y * im.stride + (size_t)x * im.channels, 3);
-        int w = atoi(argv[3]), h = atoi(argv[4]);
+        int w = num(argv[3]), h = num(argv[4]);
         unsigned char *r = rgb ? synth_resize(rgb, im.width, im.height, w, h)
                                : NULL;
         int rc = !r || write_out(argv[5], r, w, h,
-                                 argc > 6 ? atoi(argv[6]) : 90);
+                                 argc > 6 ? num(argv[6]) : 90);
         image_free(&im);
         free(rgb);
         free(r);
         return rc;
     }
     if (argc == 5 && strcmp(argv[1], "flat") == 0) {
-        int w = atoi(argv[2]), h = atoi(argv[3]);
+        int w = num(argv[2]), h = num(argv[3]);
         unsigned char *rgb = synth_flat(w, h, 128);
         int rc = !rgb || write_out(argv[4], rgb, w, h, 90);
         free(rgb);
