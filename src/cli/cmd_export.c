@@ -99,8 +99,10 @@ static int one_content(const struct ej_event *ev, void *vctx)
 {
     struct ctx *c = vctx;
     char oid[EJ_EVENT_ID_MAX + 1];
+    if (strcmp(ev->type, "content.checked") != 0 || !in_range(c, ev->at_ms))
+        return 0;
     enum sor_content_kind k = sor_content_kind(ev, oid);
-    if (k == SOR_CONTENT_NONE || !in_range(c, ev->at_ms))
+    if (k == SOR_CONTENT_NONE)
         return 0;
     struct ej_order_row order, *o = NULL;
     if (k == SOR_CONTENT_REUPLOAD && oid[0] &&
