@@ -49,30 +49,38 @@ int cmd_fingerprint(struct cli_ctx *ctx, int argc, char **argv)
             const char *why = rc == EJ_TOO_BIG ? "larger than 32 MiB"
                                                : ej_strerror(rc);
             cli_err("fingerprint: %s: %s", argv[i], why);
-            if (!cli_json_println(json_pack("{s:s,s:s,s:s}", "file", argv[i],
-                                            "error", ej_errname(rc),
-                                            "message", why)))
-                return EXIT_ENV;
             status = EXIT_ENV;
+            json_t *e = json_pack("{s:s,s:s,s:s}", "file", argv[i], "error",
+                                  ej_errname(rc), "message", why);
+            if (e && !cli_json_println(e))
+                return EXIT_ENV;
             continue;
         }
         char hex[65];
         sodium_bin2hex(hex, sizeof hex, m.sha256, 32);
         json_t *o = json_pack("{s:s,s:I,s:s}", "file", argv[i], "bytes",
                               (json_int_t)len, "sha256", hex);
-        if (o && m.format) {
+        if (!o) {
+            /* jansson takes UTF-8 only: such a name goes to stderr */
+            cli_err("fingerprint: a file name that is not UTF-8 (sha256 "
+                    "%s); its line is left out",
+                    hex);
+            status = EXIT_ENV;
+            continue;
+        }
+        if (m.format) {
             json_object_set_new(o, "format", json_string(m.format));
             if (m.width) {
                 json_object_set_new(o, "width", json_integer(m.width));
                 json_object_set_new(o, "height", json_integer(m.height));
             }
         }
-        if (o && m.has_pdq) {
+        if (m.has_pdq) {
             sodium_bin2hex(hex, sizeof hex, m.pdq, 32);
             json_object_set_new(o, "pdq", json_string(hex));
             json_object_set_new(o, "quality", json_integer(m.quality));
         }
-        if (o && m.note[0])
+        if (m.note[0])
             json_object_set_new(o, "note", json_string(m.note));
         if (!cli_json_println(o))
             return EXIT_ENV;

@@ -293,6 +293,12 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
             c.media_pdq = mediafp_pdq_usable(&mfp) ? mfp.pdq : NULL;
             c.media_note = mfp.note;
         }
+        if (has_pdq_in && has_mfp && mfp.has_pdq &&
+            memcmp(pdq_in, mfp.pdq, EJ_PDQ_BYTES) != 0) {
+            cli_err("order close: --media-pdq is not the PDQ hash of "
+                    "--media-file");
+            goto out;
+        }
         if (has_pdq_in)
             c.media_pdq = pdq_in;
         enum order_op op = verb[0] == 'p'   ? ORDER_PAUSE

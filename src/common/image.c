@@ -1,9 +1,15 @@
 /* image.c: see image.h. JPEG through libjpeg(-turbo), with its errors
- * turned into a return (setjmp) and its warnings kept quiet (a service
- * must not write a decoder's chatter to stderr); PNG through libpng's
- * simplified API, as 8-bit RGBA (PDQ ignores alpha, as its reference
- * does). The size in pixels is checked from the header before any pixel
- * buffer is allocated. */
+ * turned into a return (setjmp) and its warnings counted, not printed (a
+ * service must not write a decoder's chatter to stderr): a JPEG with
+ * corrupt data is refused rather than hashed half grey. PNG through
+ * libpng's simplified API. Grey images stay one channel (PDQ's reference
+ * takes grey values as they are); colour ones are 8-bit RGB(A), 16-bit
+ * samples scaled as sRGB (not as linear light) and Adobe CMYK JPEGs
+ * converted to RGB, so a re-saved copy hashes like its original. The
+ * size in pixels is checked from the header before any pixel buffer is
+ * allocated, and against the input's size: more than
+ * IMAGE_MAX_PIXELS_PER_BYTE pixels a byte is a decompression bomb, not a
+ * photo. */
 #include "image.h"
 
 #include <setjmp.h>
@@ -48,9 +54,24 @@ static void jerr_exit(j_common_ptr c)
 
 static void jerr_quiet(j_common_ptr c) { (void)c; }
 
-static bool too_many(unsigned long w, unsigned long h)
+/* Over the pixel cap, or more pixels a byte than any real image. */
+static bool too_many(unsigned long w, unsigned long h, size_t len, char *why,
+                     size_t whylen, const char *fmt)
 {
-    return (unsigned long long)w * h > EJ_PDQ_MAX_PIXELS;
+    unsigned long long px = (unsigned long long)w * h;
+    if (px > EJ_PDQ_MAX_PIXELS) {
+        snprintf(why, whylen, "%s of %lux%lu is over %u pixels", fmt, w, h,
+                 EJ_PDQ_MAX_PIXELS);
+        return true;
+    }
+    if (px > (unsigned long long)len * IMAGE_MAX_PIXELS_PER_BYTE) {
+        snprintf(why, whylen,
+                 "%s of %lux%lu in %zu bytes: over %u pixels a byte (a "
+                 "decompression bomb)",
+                 fmt, w, h, len, IMAGE_MAX_PIXELS_PER_BYTE);
+        return true;
+    }
+    return false;
 }
 
 static enum ej_err decode_jpeg(const unsigned char *buf, size_t len,
@@ -73,16 +94,18 @@ static enum ej_err decode_jpeg(const unsigned char *buf, size_t len,
     jpeg_create_decompress(&d);
     jpeg_mem_src(&d, buf, (unsigned long)len);
     jpeg_read_header(&d, TRUE);
-    if (too_many(d.image_width, d.image_height)) {
-        snprintf(why, whylen, "JPEG of %ux%u is over %u pixels",
-                 (unsigned)d.image_width, (unsigned)d.image_height,
-                 EJ_PDQ_MAX_PIXELS);
+    if (too_many(d.image_width, d.image_height, len, why, whylen, "JPEG")) {
         rc = EJ_TOO_BIG;
         goto out;
     }
-    d.out_color_space = JCS_RGB;
+    bool cmyk = d.jpeg_color_space == JCS_CMYK ||
+                d.jpeg_color_space == JCS_YCCK;
+    d.out_color_space = d.jpeg_color_space == JCS_GRAYSCALE ? JCS_GRAYSCALE
+                        : cmyk                             ? JCS_CMYK
+                                                           : JCS_RGB;
     jpeg_start_decompress(&d);
-    size_t stride = (size_t)d.output_width * 3;
+    int nc = d.output_components; /* 1, 3 or 4 */
+    size_t stride = (size_t)d.output_width * (size_t)nc;
     px = malloc(stride * d.output_height + 1);
     if (!px) {
         rc = EJ_NOMEM;
@@ -92,11 +115,29 @@ static enum ej_err decode_jpeg(const unsigned char *buf, size_t len,
         JSAMPROW row = px + (size_t)d.output_scanline * stride;
         jpeg_read_scanlines(&d, &row, 1);
     }
+    if (e.pub.num_warnings > 0) {
+        char msg[JMSG_LENGTH_MAX];
+        e.pub.format_message((j_common_ptr)&d, msg);
+        snprintf(why, whylen, "JPEG: %s", msg);
+        goto out;
+    }
+    if (cmyk) {
+        /* Adobe's inverted CMYK, as Photoshop writes it: R = C K / 255 */
+        size_t n = (size_t)d.output_width * d.output_height;
+        for (size_t i = 0; i < n; i++) {
+            unsigned k = px[4 * i + 3];
+            px[3 * i] = (unsigned char)(px[4 * i] * k / 255);
+            px[3 * i + 1] = (unsigned char)(px[4 * i + 1] * k / 255);
+            px[3 * i + 2] = (unsigned char)(px[4 * i + 2] * k / 255);
+        }
+        nc = 3;
+        stride = (size_t)d.output_width * 3;
+    }
     jpeg_finish_decompress(&d);
     out->px = px;
     out->width = (int)d.output_width;
     out->height = (int)d.output_height;
-    out->channels = 3;
+    out->channels = nc;
     out->stride = stride;
     out->format = "jpeg";
     px = NULL;
@@ -118,13 +159,14 @@ static enum ej_err decode_png(const unsigned char *buf, size_t len,
         png_image_free(&im);
         return EJ_INVALID;
     }
-    if (too_many(im.width, im.height)) {
-        snprintf(why, whylen, "PNG of %ux%u is over %u pixels",
-                 (unsigned)im.width, (unsigned)im.height, EJ_PDQ_MAX_PIXELS);
+    if (too_many(im.width, im.height, len, why, whylen, "PNG")) {
         png_image_free(&im);
         return EJ_TOO_BIG;
     }
-    im.format = PNG_FORMAT_RGBA;
+    bool grey = !(im.format & PNG_FORMAT_FLAG_COLOR) &&
+                !(im.format & PNG_FORMAT_FLAG_ALPHA);
+    im.format = grey ? PNG_FORMAT_GRAY : PNG_FORMAT_RGBA;
+    im.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
     size_t stride = (size_t)PNG_IMAGE_ROW_STRIDE(im);
     unsigned char *px = malloc(stride * im.height + 1);
     if (!px) {
@@ -140,7 +182,7 @@ static enum ej_err decode_png(const unsigned char *buf, size_t len,
     out->px = px;
     out->width = (int)im.width;
     out->height = (int)im.height;
-    out->channels = 4;
+    out->channels = grey ? 1 : 4;
     out->stride = stride;
     out->format = "png";
     png_image_free(&im);

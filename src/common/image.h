@@ -8,10 +8,13 @@
 #include "ereje/ereje.h"
 
 #define IMAGE_MAX_BYTES (32u * 1024u * 1024u)
+/* Pixels a byte of input at most: a flat 4000x4000 PNG is about 100 a
+ * byte; a decompression bomb is thousands. */
+#define IMAGE_MAX_PIXELS_PER_BYTE 1024u
 
 struct image {
     unsigned char *px; /* owned; free with image_free */
-    int width, height, channels; /* channels 3 (JPEG: RGB), 4 (PNG: RGBA) */
+    int width, height, channels; /* 1 (grey), 3 (RGB) or 4 (RGBA) */
     size_t stride;
     const char *format; /* "jpeg" | "png" (static) */
 };

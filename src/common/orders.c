@@ -300,10 +300,12 @@ static enum ej_err add_fingerprints(struct ej_store *st, const char *id,
     memset(&r, 0, sizeof r);
     snprintf(r.order_id, sizeof r.order_id, "%s", id);
     r.added_ms = now_ms;
+    unsigned char snap[EJ_HASH_LEN] = {0};
     if (c->snapshot_hash) {
         r.kind = EJ_FP_SHA256;
-        sodium_hex2bin(r.digest, sizeof r.digest, c->snapshot_hash, 64, NULL,
-                       NULL, NULL);
+        sodium_hex2bin(snap, sizeof snap, c->snapshot_hash, 64, NULL, NULL,
+                       NULL);
+        memcpy(r.digest, snap, sizeof snap);
         rc = ops->fp_add(st, &r);
         json_array_append_new(kinds, json_string("snapshot_sha256"));
     }
@@ -323,7 +325,7 @@ static enum ej_err add_fingerprints(struct ej_store *st, const char *id,
         unsigned char d[EJ_HASH_LEN];
         crypto_hash_sha256(d, (const unsigned char *)c->content_text,
                            c->content_len);
-        if (!c->snapshot_hash || memcmp(d, r.digest, sizeof d) != 0) {
+        if (!c->snapshot_hash || memcmp(d, snap, sizeof d) != 0) {
             r.kind = EJ_FP_SHA256;
             memcpy(r.digest, d, sizeof d);
             rc = ops->fp_add(st, &r);

@@ -286,7 +286,11 @@ void api_content_check(struct srv *s, struct req *r)
         if (!cj_parse_media(body, true, &w->media, &e)) {
             char msg[400];
             snprintf(msg, sizeof msg, "%.40s: %.200s", e.field, e.message);
-            req_error(r, e.code[0] == 'T' ? 413 : 400, e.code, msg);
+            req_error(r,
+                      e.code[0] == 'T'   ? 413
+                      : e.code[0] == 'I' ? 500
+                                         : 400,
+                      e.code, msg);
             ok = false;
         }
     }

@@ -71,8 +71,10 @@ int main(int argc, char **argv)
         unsigned char *rgb = malloc((size_t)im.width * im.height * 3);
         for (int y = 0; rgb && y < im.height; y++)
             for (int x = 0; x < im.width; x++)
-                memcpy(rgb + ((size_t)y * im.width + x) * 3,
-                       im.px + y * im.stride + (size_t)x * im.channels, 3);
+                for (int c = 0; c < 3; c++)
+                    rgb[((size_t)y * im.width + x) * 3 + c] =
+                        im.px[y * im.stride + (size_t)x * im.channels +
+                              (im.channels == 1 ? 0 : c)];
         int w = num(argv[3]), h = num(argv[4]);
         unsigned char *r = rgb ? synth_resize(rgb, im.width, im.height, w, h)
                                : NULL;

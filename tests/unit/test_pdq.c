@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <png.h>
+
 #include "image.h"
 #include "imgsynth.h"
 #include "mediafp.h"
@@ -145,6 +147,44 @@ static void grey_is_rgb_of_equal_parts(void **state)
     free(grey);
 }
 
+/* A grey PNG is hashed from its grey values, as the reference does for
+ * grey input (not through the RGB weights, which round some values). */
+static void grey_png_is_hashed_as_grey(void **state)
+{
+    (void)state;
+    int w = 96, hgt = 80;
+    unsigned char *rgb = synth_scene(9, w, hgt), *buf;
+    unsigned char *grey = malloc((size_t)w * hgt);
+    assert_non_null(grey);
+    for (int i = 0; i < w * hgt; i++)
+        grey[i] = rgb[i * 3 + 1];
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    im.width = (png_uint_32)w;
+    im.height = (png_uint_32)hgt;
+    im.format = PNG_FORMAT_GRAY;
+    png_alloc_size_t n = 0;
+    assert_true(png_image_write_to_memory(&im, NULL, &n, 0, grey, 0, NULL));
+    buf = malloc(n);
+    assert_non_null(buf);
+    assert_true(png_image_write_to_memory(&im, buf, &n, 0, grey, 0, NULL));
+    uint8_t want[32], got[32];
+    int qw, qg;
+    assert_int_equal(ej_pdq(grey, w, hgt, (size_t)w, 1, want, &qw), EJ_OK);
+    hash_bytes(buf, n, got, &qg);
+    assert_memory_equal(want, got, 32);
+    assert_int_equal(qw, qg);
+    struct image di;
+    char why[128];
+    assert_int_equal(image_decode(buf, n, &di, why, sizeof why), EJ_OK);
+    assert_int_equal(di.channels, 1);
+    image_free(&di);
+    free(buf);
+    free(grey);
+    free(rgb);
+}
+
 static void half_the_bits_are_set(void **state)
 {
     (void)state;
@@ -268,6 +308,10 @@ static void decoder_errors_are_clear(void **state)
     unsigned char *rgb = synth_scene(5, 64, 48), *buf;
     size_t len;
     assert_int_equal(synth_jpeg(rgb, 64, 48, 80, &buf, &len), 0);
+    /* cut inside the scan: corrupt data is refused, not hashed half grey */
+    assert_int_equal(image_decode(buf, len - len / 3, &im, why, sizeof why),
+                     EJ_INVALID);
+    assert_non_null(strstr(why, "JPEG: "));
     /* cut inside the header: the decoder's own message, no crash */
     assert_int_equal(image_decode(buf, 20, &im, why, sizeof why), EJ_INVALID);
     assert_non_null(strstr(why, "JPEG: "));
@@ -284,6 +328,17 @@ static void decoder_errors_are_clear(void **state)
     assert_int_equal(image_decode(buf, len, &im, why, sizeof why),
                      EJ_TOO_BIG);
     assert_non_null(strstr(why, "65280x65280"));
+    /* 4000x4000 claimed by a file of a few KB: within the pixel cap, but
+     * thousands of pixels a byte (a decompression bomb) */
+    for (size_t i = 0; i + 9 < len; i++)
+        if (buf[i] == 0xFF && buf[i + 1] == 0xC0) {
+            const unsigned char dims[4] = {0x0F, 0xA0, 0x0F, 0xA0};
+            memcpy(buf + i + 5, dims, 4);
+            break;
+        }
+    assert_int_equal(image_decode(buf, len, &im, why, sizeof why),
+                     EJ_TOO_BIG);
+    assert_non_null(strstr(why, "decompression bomb"));
     free(buf);
 
     assert_int_equal(synth_png(rgb, 64, 48, &buf, &len), 0);
@@ -305,6 +360,7 @@ int main(void)
         cmocka_unit_test(same_bits_as_the_reference),
         cmocka_unit_test(rejects_bad_input),
         cmocka_unit_test(grey_is_rgb_of_equal_parts),
+        cmocka_unit_test(grey_png_is_hashed_as_grey),
         cmocka_unit_test(half_the_bits_are_set),
         cmocka_unit_test(survives_reencoding_and_resizing),
         cmocka_unit_test(different_pictures_are_far),
