@@ -284,13 +284,7 @@ void api_content_check(struct srv *s, struct req *r)
     if (ok) {
         struct rj_error e;
         if (!cj_parse_media(body, true, &w->media, &e)) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "%.40s: %.200s", e.field, e.message);
-            req_error(r,
-                      e.code[0] == 'T'   ? 413
-                      : e.code[0] == 'I' ? 500
-                                         : 400,
-                      e.code, msg);
+            req_error_field(r, &e);
             ok = false;
         }
     }
@@ -374,9 +368,7 @@ void api_author_quals_add(struct srv *s, struct req *r)
     bool ok = cj_parse_qualification(body, w->author, &w->row, &e);
     json_decref(body);
     if (!ok) {
-        char msg[400];
-        snprintf(msg, sizeof msg, "%.40s: %.200s", e.field, e.message);
-        req_error(r, 400, e.code, msg);
+        req_error_field(r, &e);
         return;
     }
     submit(r);

@@ -259,13 +259,7 @@ static void change(struct srv *s, struct req *r, enum job_kind k)
         }
         struct rj_error e;
         if (!cj_parse_media(w->body, true, &w->media, &e)) {
-            char msg[400];
-            snprintf(msg, sizeof msg, "%.40s: %.200s", e.field, e.message);
-            req_error(r,
-                      e.code[0] == 'T'   ? 413
-                      : e.code[0] == 'I' ? 500
-                                         : 400,
-                      e.code, msg);
+            req_error_field(r, &e);
             return;
         }
         w->close.media_sha256 = w->media.has_sha256 ? w->media.sha256 : NULL;

@@ -39,6 +39,17 @@ void req_error(struct req *r, int status, const char *code,
                         message));
 }
 
+void req_error_field(struct req *r, const struct rj_error *e)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, "%.40s: %.200s", e->field, e->message);
+    req_error(r,
+              strcmp(e->code, "TOO_BIG") == 0    ? 413
+              : strcmp(e->code, "INTERNAL") == 0 ? 500
+                                                 : 400,
+              e->code, msg);
+}
+
 /* Nesting depth of JSON text, counting [ and { outside strings. */
 static int json_depth(const char *s, size_t n, int limit)
 {

@@ -15,6 +15,7 @@
 #include "ereje/ereje.h"
 #include "ereje/store.h"
 #include "jw.h"
+#include "regjson.h"
 #include "vault.h"
 
 #define SRV_MAX_BODY_DEFAULT (64 * 1024)
@@ -223,6 +224,9 @@ void req_reply_jw(struct req *r, int status, struct jw *w);
 /* {"error":{"code":...,"message":...}} */
 void req_error(struct req *r, int status, const char *code,
                const char *message);
+/* A parser's refusal as "field: message" with its code: 413 for TOO_BIG,
+ * 500 for INTERNAL (no memory), else 400. */
+void req_error_field(struct req *r, const struct rj_error *e);
 /* Parse the body as a JSON object within the depth limit; on failure
  * replies 400 and returns NULL. */
 json_t *req_json(struct req *r);
