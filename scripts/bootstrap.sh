@@ -9,7 +9,7 @@ set -eu
 
 PKGS="gcc libc6-dev make cmake pkg-config tzdata
 libyaml-dev libjansson-dev libcmocka-dev
-libsqlite3-dev libmicrohttpd-dev libsodium-dev
+libsqlite3-dev libmicrohttpd-dev libsodium-dev libssl-dev
 libhyperscan-dev libutf8proc-dev liblinear-dev libcurl4-openssl-dev
 libjpeg62-turbo-dev libpng-dev
 sqlite3 curl procps"

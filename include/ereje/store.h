@@ -310,8 +310,8 @@ EJ_EXTERN enum ej_err ej_store_key_find(struct ej_store *s,
  * operations above, called as ej_store_ops_of(s)->account_get(s, ...)). */
 EJ_EXTERN const struct ej_store_ops *ej_store_ops_of(const struct ej_store *s);
 
-/* Hash of an event given its prev_hash (libsodium SHA-256 over prev_hash
- * and the canonical bytes). */
+/* Hash of an event given its prev_hash: SHA-256 (libcrypto) over prev_hash
+ * and the canonical bytes. EJ_IO when libcrypto fails. */
 EJ_EXTERN enum ej_err ej_event_hash(const struct ej_event *ev,
                                     const unsigned char prev[EJ_HASH_LEN],
                                     unsigned char out[EJ_HASH_LEN]);

@@ -2,10 +2,28 @@
 #ifndef EJ_STORE_INT_H
 #define EJ_STORE_INT_H
 
+#include <openssl/evp.h>
+
 #include "ereje/store.h"
 
 struct ej_store {
     const struct ej_store_ops *ops; /* set by ej_store_open */
 };
+
+/* A SHA-256 context for event hashes, made once per store (or per
+ * verification) so that appends do not look the digest up each time. */
+struct ej__hasher {
+    EVP_MD *md;
+    EVP_MD_CTX *ctx;
+};
+
+/* Owned by the caller: ej__hasher_free. */
+enum ej_err ej__hasher_new(struct ej__hasher **out);
+void ej__hasher_free(struct ej__hasher *h);
+/* ej_event_hash with a hasher; one thread at a time per hasher. EJ_IO
+ * when libcrypto fails. */
+enum ej_err ej__event_hash(struct ej__hasher *h, const struct ej_event *ev,
+                           const unsigned char prev[EJ_HASH_LEN],
+                           unsigned char out[EJ_HASH_LEN]);
 
 #endif

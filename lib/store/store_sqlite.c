@@ -28,6 +28,7 @@ struct sqlite_store {
     sqlite3_stmt *acc_get, *acc_put, *acc_scan, *acc_scan_reg, *daily_put,
         *daily_win, *id_put, *id_get, *aud_put, *aud_sum;
     bool in_txn; /* a begin() is open */
+    struct ej__hasher *hasher; /* event hashes on append */
 };
 
 static enum ej_err exec(sqlite3 *db, const char *sql)
@@ -109,6 +110,7 @@ static void sq_close(struct ej_store *base)
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         sqlite3_finalize(more[i]);
     sqlite3_close(s->db);
+    ej__hasher_free(s->hasher);
     free(s);
 }
 
@@ -119,6 +121,10 @@ static enum ej_err sq_open(const char *path, struct ej_store **out)
     *out = NULL;
     if (!s)
         return EJ_NOMEM;
+    if (ej__hasher_new(&s->hasher) != EJ_OK) {
+        free(s);
+        return EJ_NOMEM;
+    }
     if (sqlite3_open_v2(path, &s->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                             SQLITE_OPEN_NOMUTEX,
@@ -261,7 +267,8 @@ static enum ej_err sq_append(struct ej_store *base, struct ej_event *ev,
         struct ej_event *e = &ev[i];
         e->seq = seq + 1;
         memcpy(e->prev_hash, prev, EJ_HASH_LEN);
-        ej_event_hash(e, prev, e->hash);
+        if (ej__event_hash(s->hasher, e, prev, e->hash) != EJ_OK)
+            goto out;
         sqlite3_stmt *st = s->insert;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)e->seq);
         bind_text(st, 2, e->id);

@@ -90,6 +90,39 @@ else
     bad "export: prev_hash does not link to the previous hash"
 fi
 eq "export last hash is the head" "$(tail -n 1 "$T/links" | cut -d' ' -f2)" "$HEAD"
+
+# The format, recomputed outside ereje (sqlite3, printf, sha256sum): each
+# event's hash is SHA-256 over prev_hash, then each field as its length in
+# 8 bytes big-endian and its bytes (store.h). Pins the chain format
+# whichever SHA-256 implementation ereje links.
+bytes_hex() { # HEX -> the bytes
+    h=$1
+    while [ -n "$h" ]; do
+        rest=${h#??}
+        # shellcheck disable=SC2059
+        printf "$(printf '\\%03o' "0x${h%"$rest"}")"
+        h=$rest
+    done
+}
+canon_field() { # TEXT -> 8-byte length, then the text (no trailing newline)
+    n=$(printf '%s' "$1" | wc -c | tr -d ' ')
+    bytes_hex "$(printf '%016x' "$n")"
+    printf '%s' "$1"
+}
+rehash_ok=0
+for seq in 1 4 8; do
+    col() { sqlite3 "$DB" "SELECT $1 FROM events WHERE seq = $seq"; }
+    want=$(col 'lower(hex(hash))')
+    got=$({
+        bytes_hex "$(col 'hex(prev_hash)')"
+        for c in seq id type at_ms recorded_ms subject pack_id pack_version \
+            rules body; do
+            canon_field "$(col "$c")"
+        done
+    } | sha256sum | cut -d' ' -f1)
+    [ "$got" = "$want" ] && rehash_ok=$((rehash_ok + 1))
+done
+eq "hashes recomputed with sha256sum" "$rehash_ok" 3
 run export-from 0 "$E" audit export --db "$DB" --from-seq 6 &&
     eq "export --from-seq 6 lines" "$(wc -l <"$T/out" | tr -d ' ')" 3 &&
     has export-from out '{"seq":6,'
