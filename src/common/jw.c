@@ -1,6 +1,7 @@
 /* jw.c: streaming JSON writer; see jw.h for why it exists. */
 #include "jw.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,20 @@ size_t jw_utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+/* Eight bytes that need no escape and are ASCII: none below 0x20, none
+ * '"' or '\\', none with the high bit (the classic has-zero-byte test on
+ * each condition). */
+static inline bool plain8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t lt20 = v - ones * 0x20;                /* high bit: byte < 0x20 */
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    uint64_t eq = ((q - ones) & ~q) | ((b - ones) & ~b);
+    return ((lt20 | eq | v) & high) == 0;
+}
+
 /* Write s as a JSON string. With verified, s is known to be valid UTF-8
  * (static tables, loaded packs) and only escapes are looked for. */
 static void string(struct jw *w, const char *s, size_t n, bool verified)
@@ -125,10 +140,19 @@ static void string(struct jw *w, const char *s, size_t n, bool verified)
     putc1(w, '"');
     size_t run = 0; /* start of the pending run of plain bytes */
     for (size_t i = 0; i < n;) {
+        if (i + 8 <= n && plain8(u + i)) {
+            i += 8;
+            continue;
+        }
         unsigned char c = u[i];
         if (c >= 0x20 && c != '"' && c != '\\' &&
             (c < 0x80 || verified)) {
             i++;
+            continue;
+        }
+        /* Two-byte UTF-8 (Cyrillic, Kazakh letters) without the call. */
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
+            i += 2;
             continue;
         }
         size_t ul = c >= 0x80 ? jw_utf8_len(u + i, n - i) : 0;
