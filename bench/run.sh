@@ -2,7 +2,10 @@
 # `make bench`: the core figures (bench_core.c), then HTTP decisions per
 # second with wrk against `ereje serve` (every decision committed to
 # SQLite), as a ratio to nginx answering a fixed `return 200` on the same
-# machine, in interleaved rounds within this one script.
+# machine, in interleaved rounds within this one script. The same rounds
+# measure `GET /healthz` (no body, no decision, no store): the ceiling of
+# any route of this server on this machine, for reading the decision
+# ratio against.
 # Usage: bench/run.sh BUILD_DIR
 set -eu
 B=${1:-build}
@@ -93,14 +96,17 @@ rate() {
 }
 
 curl -sf "http://127.0.0.1:$NPORT/" >/dev/null
-n_list= e_list= r_list=
+n_list= e_list= r_list= h_list= hr_list=
 r=0
 while [ $r -lt "$ROUNDS" ]; do
     n=$(rate "http://127.0.0.1:$NPORT/")
     e=$(rate -s "$T/post.lua" "http://127.0.0.1:$EPORT/v1/registrations/check")
+    h=$(rate "http://127.0.0.1:$EPORT/healthz")
     n_list="$n_list $n"
     e_list="$e_list $e"
+    h_list="$h_list $h"
     r_list="$r_list $(awk -v a="$e" -v b="$n" 'BEGIN { printf "%.4f", a / b }')"
+    hr_list="$hr_list $(awk -v a="$h" -v b="$n" 'BEGIN { printf "%.4f", a / b }')"
     r=$((r + 1))
 done
 median() { echo "$@" | tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -123,5 +129,7 @@ stored=$("$E" audit export --db "$T/bench.db" | grep -c '"type":"registration.ch
     http_nginx_return200 "$(median $n_list)" /s \
     http_registration_decisions "$(median $e_list)" /s \
     http_decisions_vs_nginx "$(median $r_list)" x \
+    http_healthz "$(median $h_list)" /s \
+    http_healthz_vs_nginx "$(median $hr_list)" x \
     http_stored_per_answered "$(awk -v a="$stored" -v b="$answered" 'BEGIN { printf "%.4f", a / b }')" x
 echo "results written to $OUT ($answered decisions answered, $stored stored; events counter $before)" >&2
