@@ -20,9 +20,15 @@
 
 #define SET_BITS 12 /* 4096 slots for < 1000 words */
 
+#define FILTER_BITS 16 /* a bit per hash class: 8 KiB */
+
 struct ej_langid {
     uint32_t key[1u << SET_BITS];
     uint8_t lang[1u << SET_BITS]; /* 1 + enum ej_lang; 0 = empty */
+    /* Which hash classes hold a key: most words and suffixes looked up
+     * are in no list, and one bit answers them without probing (the
+     * probe's hit-or-miss branch was most of this file's time). */
+    uint64_t filter[(1u << FILTER_BITS) / 64];
 };
 
 static const char *const words_en[] = {
@@ -95,10 +101,12 @@ static const char *const words_kk[] = {
 };
 
 static uint32_t slot_of(uint32_t h) { return (h * 2654435761u) >> (32 - SET_BITS); }
+static uint32_t filter_of(uint32_t h) { return (h ^ (h >> 16)) & ((1u << FILTER_BITS) - 1); }
 
 static void set_add(struct ej_langid *l, uint32_t h, enum ej_lang lang)
 {
     uint32_t mask = (1u << SET_BITS) - 1;
+    l->filter[filter_of(h) / 64] |= (uint64_t)1 << (filter_of(h) % 64);
     for (uint32_t i = slot_of(h);; i = (i + 1) & mask) {
         if (!l->lang[i]) {
             l->key[i] = h;
@@ -112,6 +120,9 @@ static void set_add(struct ej_langid *l, uint32_t h, enum ej_lang lang)
 
 static int set_get(const struct ej_langid *l, uint32_t h)
 {
+    uint32_t f = filter_of(h);
+    if (!((l->filter[f / 64] >> (f % 64)) & 1))
+        return -1;
     uint32_t mask = (1u << SET_BITS) - 1;
     for (uint32_t i = slot_of(h);; i = (i + 1) & mask) {
         if (!l->lang[i])
