@@ -220,19 +220,20 @@ static void put_hex(struct outbuf *o, uint32_t c)
 }
 
 /* Transliterate an ASCII Latin word (Kazakh Latin already reduced to
- * ASCII) to the Cyrillic skeleton. Longest rule first. */
+ * ASCII) to the Cyrillic skeleton. Longest rule first: shch, sch, sh; ch,
+ * zh, kh, ts, gh; ya, yu, yo, ye. Two-letter rules are one table look-up,
+ * not a scan of the rules: the scan's branches were a seventh of the
+ * normalizer's mispredictions. */
 static void translit(struct outbuf *o, const unsigned char *w, size_t n)
 {
-    static const struct {
-        const char *from;
-        size_t len;
-        uint32_t to;
-    } multi[] = {
-        {"shch", 4, 0x449}, {"sch", 3, 0x449}, {"sh", 2, 0x448},
-        {"ch", 2, 0x447},   {"zh", 2, 0x436},  {"kh", 2, 0x445},
-        {"ts", 2, 0x446},   {"ya", 2, 0x44F},  {"yu", 2, 0x44E},
-        {"yo", 2, 0x435},   {"ye", 2, 0x435},  {"gh", 2, 0x433},
+#define DG(a, b) [((a) - 'a') * 26 + ((b) - 'a')]
+    static const uint16_t digraph[26 * 26] = {
+        DG('s', 'h') = 0x448, DG('c', 'h') = 0x447, DG('z', 'h') = 0x436,
+        DG('k', 'h') = 0x445, DG('t', 's') = 0x446, DG('y', 'a') = 0x44F,
+        DG('y', 'u') = 0x44E, DG('y', 'o') = 0x435, DG('y', 'e') = 0x435,
+        DG('g', 'h') = 0x433,
     };
+#undef DG
     /* j is always ж: Kazakh typed in ASCII writes jana, jaqsy (жаңа,
      * жақсы); Russian transliteration writes я, ю as ya, yu. */
     static const uint32_t single[26] = {
@@ -247,30 +248,33 @@ static void translit(struct outbuf *o, const unsigned char *w, size_t n)
             i++;
             continue;
         }
+        if (c < 'a' || c > 'z') {
+            i++;
+            continue;
+        }
+        unsigned char d = i + 1 < n ? w[i + 1] : 0;
         size_t used = 0;
         uint32_t cy = 0;
-        /* only s c z k t y g start a multi-letter rule */
-        bool may = c >= 'a' && c <= 'z' && i + 1 < n &&
-                   ((0x30C0444u >> (c - 'a')) & 1u);
-        for (size_t r = 0; may && r < EJ_ARRAY_LEN(multi); r++) {
-            size_t k = multi[r].len;
-            if (multi[r].from[0] == c && k <= n - i &&
-                memcmp(w + i, multi[r].from, k) == 0) {
-                used = k;
-                cy = multi[r].to;
-                break;
-            }
+        if (c == 's' && d == 'h' && i + 3 < n && w[i + 2] == 'c' &&
+            w[i + 3] == 'h') {
+            used = 4;
+            cy = 0x449;
+        } else if (c == 's' && d == 'c' && i + 2 < n && w[i + 2] == 'h') {
+            used = 3;
+            cy = 0x449;
+        } else if (d >= 'a' && d <= 'z' &&
+                   (cy = digraph[(c - 'a') * 26 + (d - 'a')]) != 0) {
+            used = 2;
         }
         if (!used) {
             used = 1;
-            if (c < 'a' || c > 'z') {
-                i++;
-                continue;
-            }
             cy = single[c - 'a'];
             /* y after a vowel is й (moy, novyi), not ы */
-            if (c == 'y' && i > 0 && strchr("aeiou", w[i - 1]))
-                cy = 0x439;
+            if (c == 'y' && i > 0) {
+                unsigned char p = w[i - 1];
+                if (p == 'a' || p == 'e' || p == 'i' || p == 'o' || p == 'u')
+                    cy = 0x439;
+            }
         }
         unsigned char b = skel_cyr(cy);
         if (b > 1)
@@ -390,8 +394,15 @@ static void flush(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
         translit(cy, v->p + voff, v->len - voff);
         *any_latin = true;
     } else {
-        memcpy(cy->p + cy->len, v->p + voff, v->len - voff);
-        cy->len += v->len - voff;
+        size_t wl = v->len - voff;
+        /* Most words fit 16 bytes: a fixed-size copy (one load, one
+         * store) when both buffers have the room, not memcpy's size
+         * dispatch. */
+        if (wl <= 16 && cy->len + 16 <= cy->cap && voff + 16 <= v->cap)
+            memcpy(cy->p + cy->len, v->p + voff, 16);
+        else
+            memcpy(cy->p + cy->len, v->p + voff, wl);
+        cy->len += wl;
     }
     if (cy->full || cy->len == coff) {
         v->len = voff;
@@ -462,14 +473,37 @@ enum ej_err ej_norm_run(struct ej_norm *n, const char *text, size_t len,
         /* Run of lower-case Cyrillic а..я (D0 B0..D0 BF, D1 80..D1 8F):
          * most of a Russian or Kazakh post, decoded without the general
          * path. */
-        while (i + 1 < len && n->ncp < TOKEN_CPS_MAX &&
-               ((s[i] == 0xD0 && s[i + 1] >= 0xB0 && s[i + 1] <= 0xBF) ||
-                (s[i] == 0xD1 && s[i + 1] >= 0x80 && s[i + 1] <= 0x8F))) {
-            c = ((uint32_t)(s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
-            n->cp[n->ncp++] = c;
-            note(n, c);
-            prev = c;
-            i += 2;
+        {
+            /* One test a letter, not a branch a byte: а..п are D0 B0..BF
+             * and р..я D1 80..8F, which alternate at random in a word, so
+             * the letter's index k (0..31) is picked without a branch.
+             * The counters
+             * are kept in locals (stores to n->cp could alias them), and
+             * what note() does for а..я is done here without branches:
+             * count it; ъ щ э (bits 0x1A 0x19 0x1D of the letter's index)
+             * are Russian-only. */
+            uint32_t ncp = n->ncp, ncyr = n->ncyr, ru = 0, last = 0;
+            while (i + 1 < len && ncp < TOKEN_CPS_MAX) {
+                uint32_t hi = (uint32_t)s[i] - 0xD0u; /* D0: 0, D1: 1 */
+                if (hi > 1u)
+                    break;
+                uint32_t k = (uint32_t)s[i + 1] - 0xB0u + hi * 0x30u;
+                if (k >= 16u)
+                    break;
+                k += hi * 16u;
+                last = 0x430u + k;
+                n->cp[ncp++] = last;
+                ncyr++;
+                ru |= (0x26000000u >> k) & 1u;
+                i += 2;
+            }
+            if (last) {
+                prev = last;
+                n->ncp = ncp;
+                n->ncyr = ncyr;
+                if (ru)
+                    n->flags |= EJ_TOK_RU_LETTER;
+            }
         }
         if (i >= len)
             break;
