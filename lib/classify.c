@@ -69,6 +69,8 @@ struct ej_content_scratch {
     uint32_t feat[FEAT_MAX];
     uint32_t nfeat, nword;
     const int16_t *pf; /* binary-head rows to prefetch as features come */
+    uint32_t *whash;   /* each token's word hash, for langid */
+    uint32_t whash_cap;
 };
 
 static const char *const practice_names[EJ_PRACTICE_COUNT] = {
@@ -424,11 +426,19 @@ enum ej_err ej_content_scratch_new(const struct ej_classifier *c,
     enum ej_err rc;
     if (!s)
         return EJ_NOMEM;
+    /* As many tokens as the normalizer makes at most (textnorm.c). */
+    size_t ntok = max_bytes / 2 + 2;
+    if (ntok > EJ_NORM_TOKENS_MAX)
+        ntok = EJ_NORM_TOKENS_MAX;
     if ((rc = ej_norm_new(max_bytes, &s->norm)) != EJ_OK ||
-        (rc = ej__phrase_scratch_new(c->phrases, &s->ps)) != EJ_OK) {
+        (rc = ej__phrase_scratch_new(c->phrases, &s->ps)) != EJ_OK ||
+        !(s->whash = ej__malloc(ntok * sizeof *s->whash))) {
+        if (rc == EJ_OK)
+            rc = EJ_NOMEM;
         ej_content_scratch_free(s);
         return rc;
     }
+    s->whash_cap = (uint32_t)ntok;
     *out = s;
     return EJ_OK;
 }
@@ -439,6 +449,7 @@ void ej_content_scratch_free(struct ej_content_scratch *s)
         return;
     ej_norm_free(s->norm);
     ej__phrase_scratch_free(s->ps);
+    ej__free(s->whash);
     ej__free(s);
 }
 
@@ -489,6 +500,8 @@ static void features(struct ej_content_scratch *s, uint32_t buckets,
         } else {
             hw = ej__fnv(h1('w'), w, wl);
         }
+        if (i < s->whash_cap)
+            s->whash[i] = hw;
         feat_add(s, mask, hw);
         if (i > 0)
             feat_add(s, mask, (prev * 31u) ^ hw ^ 0x9E3779B9u);
@@ -647,7 +660,6 @@ enum ej_err ej_classify(const struct ej_classifier *c,
     if ((rc = ej__phrases_scan(c->phrases, s->ps, &t, &ids, &nids)) != EJ_OK)
         return rc;
     memset(&o, 0, sizeof o);
-    ej__langid_run(c->langid, &t, &o.lang);
     o.tokens = t.ntokens;
     float pv[EJ_PRACTICE_COUNT] = {0}, fv[EJ_FIELD_COUNT] = {0};
     for (uint32_t i = 0; i < nids; i++) {
@@ -665,6 +677,10 @@ enum ej_err ej_classify(const struct ej_classifier *c,
     s->pf = c->wbin;
     features(s, c->buckets, &t, c->phrases, ids, nids);
     s->pf = NULL;
+    /* The language after the features: it reuses their word hashes (all
+     * tokens have one when there are fewer than whash_cap). */
+    ej__langid_run(c->langid, &t, t.ntokens <= s->whash_cap ? s->whash : NULL,
+                   &o.lang);
     float z[EJ_FIELD_COUNT];
     binary_scores(c, s, z);
     o.occult = c->trained ? sigmoid(z[0]) : 0.0f;

@@ -22,8 +22,10 @@ static inline uint32_t ej__fnv(uint32_t h, const unsigned char *p, size_t n)
 struct ej_langid;
 enum ej_err ej__langid_new(struct ej_norm *n, struct ej_langid **out);
 void ej__langid_free(struct ej_langid *l);
+/* whash: for each token, the hash of its cyr bytes in namespace 'w' (the
+ * word feature's, lib/classify.c), or NULL to compute them here. */
 void ej__langid_run(const struct ej_langid *l, const struct ej_norm_text *t,
-                    struct ej_lang_result *out);
+                    const uint32_t *whash, struct ej_lang_result *out);
 
 /* phrase.c: the phrase layer on Hyperscan literals. */
 struct ej_phrase {

@@ -133,7 +133,9 @@ static int set_get(const struct ej_langid *l, uint32_t h)
 }
 
 /* Hash of a token's bytes in one view: namespace 'e' for English words
- * (Latin view), 'c' for the Cyrillic skeleton. */
+ * (Latin view), 'w' for the Cyrillic skeleton: the word feature's hash
+ * (lib/classify.c), so that ej_classify hands over the hashes it made
+ * rather than hashing every word twice. */
 static uint32_t word_hash(char ns, const unsigned char *p, size_t n)
 {
     unsigned char b = (unsigned char)ns;
@@ -154,7 +156,7 @@ static enum ej_err add_list(struct ej_langid *l, struct ej_norm *n,
             if (ns == 'e')
                 set_add(l, word_hash('e', t.view + tk->off, tk->len), lang);
             else
-                set_add(l, word_hash('c', t.cyr + tk->cyr_off, tk->cyr_len),
+                set_add(l, word_hash('w', t.cyr + tk->cyr_off, tk->cyr_len),
                         lang);
         }
     }
@@ -228,9 +230,9 @@ enum ej_err ej__langid_new(struct ej_norm *n, struct ej_langid **out)
     if ((rc = add_list(l, n, words_en, EJ_ARRAY_LEN(words_en), EJ_LANG_EN,
                        'e')) != EJ_OK ||
         (rc = add_list(l, n, words_kk, EJ_ARRAY_LEN(words_kk), EJ_LANG_KK,
-                       'c')) != EJ_OK ||
+                       'w')) != EJ_OK ||
         (rc = add_list(l, n, words_ru, EJ_ARRAY_LEN(words_ru), EJ_LANG_RU,
-                       'c')) != EJ_OK ||
+                       'w')) != EJ_OK ||
         (rc = add_suffixes(l, n, sfx_en, EJ_ARRAY_LEN(sfx_en), EJ_LANG_EN,
                            'l')) != EJ_OK ||
         (rc = add_suffixes(l, n, sfx_kk_lat, EJ_ARRAY_LEN(sfx_kk_lat),
@@ -251,7 +253,7 @@ enum ej_err ej__langid_new(struct ej_norm *n, struct ej_langid **out)
 void ej__langid_free(struct ej_langid *l) { ej__free(l); }
 
 void ej__langid_run(const struct ej_langid *l, const struct ej_norm_text *t,
-                    struct ej_lang_result *out)
+                    const uint32_t *whash, struct ej_lang_result *out)
 {
     float v[EJ_LANG_COUNT] = {0};
     float cyr_unknown = 0, lat_unknown = 0;
@@ -272,7 +274,8 @@ void ej__langid_run(const struct ej_langid *l, const struct ej_norm_text *t,
         } else if (tk->flags & EJ_TOK_LATIN) {
             lang = set_get(l, word_hash('e', vp, tk->len));
             if (lang < 0)
-                lang = set_get(l, word_hash('c', cp, tk->cyr_len));
+                lang = set_get(l, whash ? whash[i]
+                                        : word_hash('w', cp, tk->cyr_len));
             if (lang < 0) {
                 lang = suffix_vote(l, vp, tk->len, 'l');
                 w = 0.5f;
@@ -282,7 +285,8 @@ void ej__langid_run(const struct ej_langid *l, const struct ej_norm_text *t,
                 continue;
             }
         } else if (tk->flags & EJ_TOK_CYRILLIC) {
-            lang = set_get(l, word_hash('c', cp, tk->cyr_len));
+            lang = set_get(l, whash ? whash[i]
+                                    : word_hash('w', cp, tk->cyr_len));
             if (lang == EJ_LANG_EN)
                 lang = -1;
             if (lang < 0) {
