@@ -2,7 +2,7 @@
  * turned into a return (setjmp) and its warnings counted, not printed (a
  * service must not write a decoder's chatter to stderr): a JPEG with
  * corrupt data is refused rather than hashed half grey. PNG through
- * libpng's simplified API. Grey images stay one channel (PDQ's reference
+ * libpng's low-level API (see decode_png). Grey images stay one channel (PDQ's reference
  * takes grey values as they are); colour ones are 8-bit RGB(A), 16-bit
  * samples scaled as sRGB (not as linear light) and Adobe CMYK JPEGs
  * converted to RGB, so a re-saved copy hashes like its original. The
@@ -148,45 +148,120 @@ out:
     return rc;
 }
 
+/* PNG through libpng's low-level API. Its simplified API would convert a
+ * file with a gAMA chunk from that gamma to sRGB; Meta's reference takes
+ * the stored samples as they are, and so does this (no png_set_gamma):
+ * a file that says gamma 1.0 hashes as its bytes do. The rest matches
+ * what the simplified API gives for a file without gAMA (the unit test
+ * compares the two): palettes expanded, grey below 8 bits scaled up,
+ * 16-bit samples scaled to 8 (rounded), transparency as an alpha
+ * channel, grey without alpha as one channel, everything else RGBA. */
+struct png_src {
+    const unsigned char *p;
+    size_t len, off;
+};
+
+struct png_err {
+    char *why;
+    size_t whylen;
+};
+
+static void png_read_mem(png_structp pp, png_bytep out, size_t n)
+{
+    struct png_src *s = png_get_io_ptr(pp);
+    if (n > s->len - s->off)
+        png_error(pp, "the data ends early");
+    memcpy(out, s->p + s->off, n);
+    s->off += n;
+}
+
+static void png_fail(png_structp pp, png_const_charp msg)
+{
+    struct png_err *e = png_get_error_ptr(pp);
+    snprintf(e->why, e->whylen, "PNG: %s", msg);
+    png_longjmp(pp, 1);
+}
+
+static void png_quiet(png_structp pp, png_const_charp msg)
+{
+    (void)pp;
+    (void)msg;
+}
+
 static enum ej_err decode_png(const unsigned char *buf, size_t len,
                               struct image *out, char *why, size_t whylen)
 {
-    png_image im;
-    memset(&im, 0, sizeof im);
-    im.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_memory(&im, buf, len)) {
-        snprintf(why, whylen, "PNG: %s", im.message);
-        png_image_free(&im);
-        return EJ_INVALID;
-    }
-    if (too_many(im.width, im.height, len, why, whylen, "PNG")) {
-        png_image_free(&im);
-        return EJ_TOO_BIG;
-    }
-    bool grey = !(im.format & PNG_FORMAT_FLAG_COLOR) &&
-                !(im.format & PNG_FORMAT_FLAG_ALPHA);
-    im.format = grey ? PNG_FORMAT_GRAY : PNG_FORMAT_RGBA;
-    im.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
-    size_t stride = (size_t)PNG_IMAGE_ROW_STRIDE(im);
-    unsigned char *px = malloc(stride * im.height + 1);
-    if (!px) {
-        png_image_free(&im);
+    struct png_err e = {why, whylen};
+    struct png_src src = {buf, len, 0};
+    png_structp pp =
+        png_create_read_struct(PNG_LIBPNG_VER_STRING, &e, png_fail, png_quiet);
+    png_infop ip = pp ? png_create_info_struct(pp) : NULL;
+    /* volatile: read after a longjmp */
+    unsigned char *volatile px = NULL;
+    png_bytep *volatile rows = NULL;
+    enum ej_err volatile rc = EJ_INVALID;
+    if (!ip) {
+        png_destroy_read_struct(pp ? &pp : NULL, NULL, NULL);
         return EJ_NOMEM;
     }
-    if (!png_image_finish_read(&im, NULL, px, (png_int_32)stride, NULL)) {
-        snprintf(why, whylen, "PNG: %s", im.message);
-        png_image_free(&im);
-        free(px);
-        return EJ_INVALID;
+    if (setjmp(png_jmpbuf(pp)))
+        goto out;
+    png_set_read_fn(pp, &src, png_read_mem);
+    png_read_info(pp, ip);
+    png_uint_32 w, h;
+    int depth, ctype;
+    png_get_IHDR(pp, ip, &w, &h, &depth, &ctype, NULL, NULL, NULL);
+    if (too_many(w, h, len, why, whylen, "PNG")) {
+        rc = EJ_TOO_BIG;
+        goto out;
     }
+    bool trns = png_get_valid(pp, ip, PNG_INFO_tRNS) != 0;
+    bool colour = (ctype & PNG_COLOR_MASK_COLOR) != 0; /* palette too */
+    bool grey = !colour && !(ctype & PNG_COLOR_MASK_ALPHA) && !trns;
+    if (ctype == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(pp);
+    if (!colour && depth < 8)
+        png_set_expand_gray_1_2_4_to_8(pp);
+    if (trns)
+        png_set_tRNS_to_alpha(pp);
+    if (depth == 16)
+        png_set_scale_16(pp);
+    if (!grey) {
+        if (!colour)
+            png_set_gray_to_rgb(pp);
+        if (!(ctype & PNG_COLOR_MASK_ALPHA) && !trns)
+            png_set_add_alpha(pp, 0xFF, PNG_FILLER_AFTER);
+    }
+    png_set_interlace_handling(pp);
+    png_read_update_info(pp, ip);
+    int nc = grey ? 1 : 4;
+    size_t stride = (size_t)w * (size_t)nc;
+    if (png_get_rowbytes(pp, ip) != stride) {
+        snprintf(why, whylen, "PNG: unexpected row size");
+        goto out;
+    }
+    px = malloc(stride * h + 1);
+    rows = malloc((size_t)h * sizeof *rows + 1);
+    if (!px || !rows) {
+        rc = EJ_NOMEM;
+        goto out;
+    }
+    for (png_uint_32 y = 0; y < h; y++)
+        rows[y] = px + (size_t)y * stride;
+    png_read_image(pp, rows);
     out->px = px;
-    out->width = (int)im.width;
-    out->height = (int)im.height;
-    out->channels = grey ? 1 : 4;
+    out->width = (int)w;
+    out->height = (int)h;
+    out->channels = nc;
     out->stride = stride;
     out->format = "png";
-    png_image_free(&im);
-    return EJ_OK;
+    px = NULL;
+    rc = EJ_OK;
+out:
+    png_destroy_read_struct(&pp, &ip, NULL);
+    free(rows);
+    free(px);
+    return rc;
 }
 
 enum ej_err image_decode(const unsigned char *buf, size_t len,

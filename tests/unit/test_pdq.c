@@ -185,6 +185,187 @@ static void grey_png_is_hashed_as_grey(void **state)
     free(rgb);
 }
 
+/* ---- the PNG decoder against libpng's simplified API ------------------ */
+
+/* A PNG written with libpng's low-level API: colour type, bit depth,
+ * interlacing, and optionally a gAMA chunk, a tRNS chunk (colour key) and
+ * a palette of 16 colours. Samples come from a seeded LCG. */
+struct png_spec {
+    int ctype, depth;
+    bool interlace, trns;
+    double gamma; /* 0: no gAMA chunk */
+};
+
+struct mem_out {
+    unsigned char *p;
+    size_t len, cap;
+};
+
+static void mem_write(png_structp pp, png_bytep d, size_t n)
+{
+    struct mem_out *m = png_get_io_ptr(pp);
+    if (m->len + n > m->cap) {
+        m->cap = (m->len + n) * 2;
+        m->p = realloc(m->p, m->cap);
+        assert_non_null(m->p);
+    }
+    memcpy(m->p + m->len, d, n);
+    m->len += n;
+}
+
+static void mem_flush(png_structp pp) { (void)pp; }
+
+static unsigned char *write_png(const struct png_spec *sp, int w, int h,
+                                uint32_t seed, size_t *len)
+{
+    png_structp pp =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop ip = png_create_info_struct(pp);
+    assert_non_null(ip);
+    struct mem_out m = {NULL, 0, 0};
+    png_set_write_fn(pp, &m, mem_write, mem_flush);
+    png_set_IHDR(pp, ip, (png_uint_32)w, (png_uint_32)h, sp->depth,
+                 sp->ctype,
+                 sp->interlace ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (sp->ctype == PNG_COLOR_TYPE_PALETTE) {
+        png_color pal[16];
+        for (int i = 0; i < 16; i++)
+            pal[i] = (png_color){(png_byte)(i * 16), (png_byte)(255 - i * 9),
+                                 (png_byte)(i * i)};
+        png_set_PLTE(pp, ip, pal, 16);
+        if (sp->trns) {
+            png_byte a[4] = {0, 64, 128, 200};
+            png_set_tRNS(pp, ip, a, 4, NULL);
+        }
+    } else if (sp->trns) {
+        png_color_16 key = {0, 7, 7, 7, 7};
+        png_set_tRNS(pp, ip, NULL, 0, &key);
+    }
+    if (sp->gamma > 0)
+        png_set_gAMA(pp, ip, sp->gamma);
+    png_write_info(pp, ip);
+    if (sp->depth == 16)
+        png_set_swap(pp); /* rows below are host-order 16-bit */
+    int ch = png_get_channels(pp, ip);
+    size_t rb = png_get_rowbytes(pp, ip);
+    unsigned char *px = malloc(rb * (size_t)h);
+    png_bytep *rows = malloc((size_t)h * sizeof *rows);
+    assert_non_null(px);
+    assert_non_null(rows);
+    lcg_state = seed;
+    for (int y = 0; y < h; y++) {
+        rows[y] = px + (size_t)y * rb;
+        if (sp->depth == 16) {
+            uint16_t *r = (uint16_t *)(void *)rows[y];
+            for (int x = 0; x < w * ch; x++)
+                r[x] = (uint16_t)(lcg() >> 8);
+        } else if (sp->depth == 8) {
+            for (size_t x = 0; x < rb; x++)
+                rows[y][x] = sp->ctype == PNG_COLOR_TYPE_PALETTE
+                                 ? (png_byte)((lcg() >> 16) % 16)
+                                 : (png_byte)(lcg() >> 20);
+        } else { /* grey of 1, 2 or 4 bits: any byte is valid */
+            for (size_t x = 0; x < rb; x++)
+                rows[y][x] = (png_byte)(lcg() >> 24);
+        }
+    }
+    png_write_image(pp, rows);
+    png_write_end(pp, NULL);
+    png_destroy_write_struct(&pp, &ip);
+    free(rows);
+    free(px);
+    *len = m.len;
+    return m.p;
+}
+
+/* What the simplified API gives, as the decoder used it before: grey
+ * without alpha as one channel, else RGBA; 16-bit samples as sRGB. */
+static unsigned char *simplified(const unsigned char *buf, size_t len,
+                                 int *channels)
+{
+    png_image im;
+    memset(&im, 0, sizeof im);
+    im.version = PNG_IMAGE_VERSION;
+    assert_true(png_image_begin_read_from_memory(&im, buf, len));
+    bool grey = !(im.format & PNG_FORMAT_FLAG_COLOR) &&
+                !(im.format & PNG_FORMAT_FLAG_ALPHA);
+    im.format = grey ? PNG_FORMAT_GRAY : PNG_FORMAT_RGBA;
+    im.flags |= PNG_IMAGE_FLAG_16BIT_sRGB;
+    unsigned char *px = malloc(PNG_IMAGE_SIZE(im));
+    assert_non_null(px);
+    assert_true(png_image_finish_read(&im, NULL, px, 0, NULL));
+    *channels = grey ? 1 : 4;
+    png_image_free(&im);
+    return px;
+}
+
+/* Without gAMA, every kind of PNG decodes to the simplified API's pixels;
+ * with gAMA, to the stored samples (not gamma-corrected), as Meta's
+ * reference reads them. */
+static void png_decoder_matches(void **state)
+{
+    (void)state;
+    static const struct png_spec specs[] = {
+        {PNG_COLOR_TYPE_RGB, 8, false, false, 0},
+        {PNG_COLOR_TYPE_RGB, 8, true, false, 0},
+        {PNG_COLOR_TYPE_RGB_ALPHA, 8, false, false, 0},
+        {PNG_COLOR_TYPE_GRAY, 8, false, false, 0},
+        {PNG_COLOR_TYPE_GRAY, 1, false, false, 0},
+        {PNG_COLOR_TYPE_GRAY, 2, true, false, 0},
+        {PNG_COLOR_TYPE_GRAY, 4, false, false, 0},
+        {PNG_COLOR_TYPE_GRAY_ALPHA, 8, false, false, 0},
+        {PNG_COLOR_TYPE_GRAY, 8, false, true, 0},
+        {PNG_COLOR_TYPE_RGB, 8, false, true, 0},
+        {PNG_COLOR_TYPE_PALETTE, 8, false, false, 0},
+        {PNG_COLOR_TYPE_PALETTE, 8, false, true, 0},
+        {PNG_COLOR_TYPE_RGB, 16, false, false, 0},
+        {PNG_COLOR_TYPE_GRAY, 16, false, false, 0},
+    };
+    int w = 37, h = 23;
+    for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
+        size_t len;
+        unsigned char *buf = write_png(&specs[i], w, h, 1000u + (uint32_t)i,
+                                       &len);
+        int ch;
+        unsigned char *want = simplified(buf, len, &ch);
+        struct image im;
+        char why[128];
+        assert_int_equal(image_decode(buf, len, &im, why, sizeof why), EJ_OK);
+        if (im.channels != ch ||
+            memcmp(im.px, want, (size_t)w * h * (size_t)ch) != 0)
+            fail_msg("PNG spec %zu (colour type %d, depth %d): pixels "
+                     "differ from libpng's simplified API",
+                     i, specs[i].ctype, specs[i].depth);
+        image_free(&im);
+        free(want);
+        free(buf);
+    }
+
+    /* gamma 1.0 in the file: the stored bytes, unchanged */
+    struct png_spec g = {PNG_COLOR_TYPE_RGB, 8, false, false, 1.0};
+    size_t len;
+    unsigned char *buf = write_png(&g, w, h, 77, &len);
+    struct png_spec plain = g;
+    plain.gamma = 0;
+    size_t plen;
+    unsigned char *pbuf = write_png(&plain, w, h, 77, &plen);
+    struct image a, b;
+    char why[128];
+    assert_int_equal(image_decode(buf, len, &a, why, sizeof why), EJ_OK);
+    assert_int_equal(image_decode(pbuf, plen, &b, why, sizeof why), EJ_OK);
+    assert_memory_equal(a.px, b.px, (size_t)w * h * 4);
+    int ch;
+    unsigned char *corrected = simplified(buf, len, &ch);
+    /* the simplified API would have changed them: the chunk matters */
+    assert_true(memcmp(corrected, a.px, (size_t)w * h * 4) != 0);
+    free(corrected);
+    image_free(&a);
+    image_free(&b);
+    free(buf);
+    free(pbuf);
+}
+
 static void half_the_bits_are_set(void **state)
 {
     (void)state;
@@ -361,6 +542,7 @@ int main(void)
         cmocka_unit_test(rejects_bad_input),
         cmocka_unit_test(grey_is_rgb_of_equal_parts),
         cmocka_unit_test(grey_png_is_hashed_as_grey),
+        cmocka_unit_test(png_decoder_matches),
         cmocka_unit_test(half_the_bits_are_set),
         cmocka_unit_test(survives_reencoding_and_resizing),
         cmocka_unit_test(different_pictures_are_far),
