@@ -204,6 +204,11 @@ EJ_EXTERN enum ej_err ej_classifier_new_untrained(const char *phrases,
 EJ_EXTERN uint32_t ej_classifier_buckets(const struct ej_classifier *c);
 /* The practice and field heads see each word feature as bucket mod this. */
 EJ_EXTERN uint32_t ej_classifier_sub_buckets(const struct ej_classifier *c);
+/* The feature set of the model (the "features" line of the model file):
+ * 1 for files without it, EJ_FEATURES_CURRENT for an untrained
+ * classifier (what the trainer writes). */
+#define EJ_FEATURES_CURRENT 2u
+EJ_EXTERN uint32_t ej_classifier_features(const struct ej_classifier *c);
 
 /* ---- label decisions ------------------------------------------------- */
 

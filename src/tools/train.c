@@ -629,8 +629,11 @@ static int cmd_train(const struct opts *o)
     fprintf(out, "ereje-content-model 1\n");
     fprintf(out, "id lr rows%zu posts-x%d data%08x\n", ntrain,
             o->dup > 1 ? o->dup : 1, digest);
-    fprintf(out, "buckets %u\nsub_buckets %u\nthreshold %g\nphrases %zu\n",
-            buckets, ej_classifier_sub_buckets(c), o->threshold, nlex);
+    fprintf(out, "buckets %u\nsub_buckets %u\n", buckets,
+            ej_classifier_sub_buckets(c));
+    if (ej_classifier_features(c) > 1)
+        fprintf(out, "features %u\n", ej_classifier_features(c));
+    fprintf(out, "threshold %g\nphrases %zu\n", o->threshold, nlex);
     fwrite(lex, 1, plen, out);
     if (plen && lex[plen - 1] != '\n')
         fputc('\n', out);

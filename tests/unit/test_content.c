@@ -345,6 +345,9 @@ static void bad_model(void **state)
         "ereje-content-model 1\nthreshold\nphrases 0\n",
         "ereje-content-model 1\nphrases 1\noccult\t-\t1\tfoo",
         "ereje-content-model 1\nphrases 0\nhead occult 1\nbias\n",
+        /* feature sets are 1 and 2 */
+        "ereje-content-model 1\nfeatures 3\nphrases 0\n",
+        "ereje-content-model 1\nfeatures 0\nphrases 0\n",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_int_equal(ej_classifier_new(bad[i], strlen(bad[i]), &c, &line),
@@ -363,6 +366,45 @@ static void bad_model(void **state)
     assert_int_equal(ej_classifier_new(bad[4], strlen(bad[4]), &c, &line),
                      EJ_MODEL_INVALID);
     assert_int_equal(line, 3);
+}
+
+/* A model file without a "features" line keeps feature set 1 (the
+ * files trained before set 2 score as they did); "features 2" adds the
+ * 5-grams and stems after the word features, which the practice and
+ * field heads do not see. */
+static void feature_sets(void **state)
+{
+    (void)state;
+    static const char heads[] =
+        "phrases 0\nhead occult 1\nbias 0\nend\nhead educational 1\n"
+        "bias 0\nend\nhead practice 8\nbias 0 0 0 0 0 0 0 0\nend\n"
+        "head field 12\nbias 0 0 0 0 0 0 0 0 0 0 0 0\nend\n";
+    static const char text[] = "Гадание на картах таро, натальная карта";
+    uint32_t nf[2], nw[2];
+    for (int set = 1; set <= 2; set++) {
+        char m[1024];
+        snprintf(m, sizeof m, "ereje-content-model 1\nbuckets 1024\n%s%s",
+                 set == 2 ? "features 2\n" : "", heads);
+        struct ej_classifier *c;
+        struct ej_content_scratch *s;
+        struct ej_classification cl;
+        size_t line = 0, bad;
+        assert_int_equal(ej_classifier_new(m, strlen(m), &c, &line), EJ_OK);
+        assert_int_equal(ej_classifier_features(c), (uint32_t)set);
+        assert_int_equal(ej_content_scratch_new(c, 1 << 16, &s), EJ_OK);
+        assert_int_equal(ej_classify(c, s, text, strlen(text), &cl, &bad),
+                         EJ_OK);
+        ej_content_features(s, &nf[set - 1], &nw[set - 1]);
+        ej_content_scratch_free(s);
+        ej_classifier_free(c);
+    }
+    assert_int_equal(nw[0], nw[1]);
+    assert_true(nf[1] > nf[0]);
+    struct ej_classifier *u;
+    size_t line = 0;
+    assert_int_equal(ej_classifier_new_untrained("", 0, &u, &line), EJ_OK);
+    assert_int_equal(ej_classifier_features(u), EJ_FEATURES_CURRENT);
+    ej_classifier_free(u);
 }
 
 /* ---- label decisions -------------------------------------------------- */
@@ -493,6 +535,7 @@ int main(void)
         cmocka_unit_test(hard_cases),
         cmocka_unit_test(bad_text),
         cmocka_unit_test(bad_model),
+        cmocka_unit_test(feature_sets),
         cmocka_unit_test(label_decisions),
         cmocka_unit_test(label_language),
     };
