@@ -41,8 +41,8 @@ CORPUS ?= ../shared/corpus/topics.tsv
 
 train: build
 	$(BUILD)/ereje-train train --phrases models/phrases.tsv \
-	    --corpus $(CORPUS) --posts data/posts --dup-posts 2 \
-	    --threshold 0.5 --out models/content.model
+	    --corpus $(CORPUS) --posts data/posts --dup-posts 3 \
+	    --threshold 0.4 --out models/content.model
 
 eval: build
 	$(BUILD)/ereje-train eval --model models/content.model \

@@ -617,7 +617,7 @@ static void usage(FILE *f)
         "          training rows unless --C is given; --dup-posts N counts\n"
         "          each of our posts N times; --threshold T is the score\n"
         "          at which a label is given (default 0.5). make train\n"
-        "          uses posts x2 at 0.5: the best mean macro-F1 of the two\n"
+        "          uses posts x3 at 0.4: the best mean macro-F1 of the two\n"
         "          `cv` sets (docs/CONTENT.md)\n"
         "eval      precision, recall, F1 by class and language, and the\n"
         "          confusion matrix, on the corpus's test split and on the\n"
