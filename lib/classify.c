@@ -558,23 +558,29 @@ static void features(struct ej_content_scratch *s, uint32_t buckets,
          * 40% more features.) */
         const unsigned char *g = t->cyr + tk->cyr_off - 1;
         uint32_t gl = tk->cyr_len + 2;
-        uint32_t x = (uint32_t)g[0] << 16 | (uint32_t)g[1] << 8 | g[2];
-        for (uint32_t k = 3; k < gl; k++) {
-            x = x << 8 | g[k];
-            feat_add(s, mask, mix32(x ^ 0x5bd1e995u));
-        }
-        if (set < 2)
+        if (set < 2) {
+            uint32_t x = (uint32_t)g[0] << 16 | (uint32_t)g[1] << 8 | g[2];
+            for (uint32_t k = 3; k < gl; k++) {
+                x = x << 8 | g[k];
+                feat_add(s, mask, mix32(x ^ 0x5bd1e995u));
+            }
             continue;
-        /* Set 2: the 5-grams (5 bytes of a 64-bit window) and the stem,
-         * the first 5 letters (the whole word if shorter). With the
+        }
+        /* Set 2 adds the 5-grams (5 bytes of a 64-bit window) and the
+         * stem, the first 5 letters (the whole word if shorter). With the
          * trainer's feature scaling these raised the cross-validated
          * macro-F1 on our posts (docs/CONTENT.md). They come after
-         * s->nword: the practice and field heads do not see them. */
-        if (gl >= 5) {
+         * s->nword: the practice and field heads do not see them. The
+         * 4-grams and 5-grams are made in one pass over the word (the
+         * window's low 32 bits are the 4-gram), each 5-gram right after
+         * the 4-gram that ends where it ends. */
+        if (gl >= 4) { /* a word of one letter has no 4-gram */
             uint64_t y = (uint64_t)g[0] << 24 | (uint64_t)g[1] << 16 |
                          (uint64_t)g[2] << 8 | g[3];
+            feat_add(s, mask, mix32((uint32_t)y ^ 0x5bd1e995u));
             for (uint32_t k = 4; k < gl; k++) {
                 y = (y << 8 | g[k]) & 0xFFFFFFFFFFull;
+                feat_add(s, mask, mix32((uint32_t)y ^ 0x5bd1e995u));
                 feat_add(s, mask, mix64(y ^ 0x27D4EB2F165667C5ull));
             }
         }
