@@ -18,9 +18,9 @@
  */
 #include "content_int.h"
 
-#define SET_BITS 12 /* 4096 slots for < 1000 words */
+#define SET_BITS 11 /* 2048 slots for the ~600 words and suffixes: 10 KiB */
 
-#define FILTER_BITS 16 /* a bit per hash class: 8 KiB */
+#define FILTER_BITS 14 /* a bit per hash class: 2 KiB (with the set, in L1) */
 
 struct ej_langid {
     uint32_t key[1u << SET_BITS];
