@@ -205,16 +205,19 @@ static enum ej_err add_suffixes(struct ej_langid *l, struct ej_norm *n,
     return EJ_OK;
 }
 
+/* The word's last 4, 3 or 2 letters, longest first, each only when two
+ * letters are left before it. Written out so that each hash has a fixed
+ * length (no loop exits to mispredict). */
 static int suffix_vote(const struct ej_langid *l, const unsigned char *p,
                        size_t n, char ns)
 {
-    for (size_t k = 4; k >= 2; k--) {
-        if (n < k + 2)
-            continue;
-        int lang = set_get(l, word_hash(ns, p + n - k, k));
-        if (lang >= 0)
-            return lang;
-    }
+    int lang;
+    if (n >= 6 && (lang = set_get(l, word_hash(ns, p + n - 4, 4))) >= 0)
+        return lang;
+    if (n >= 5 && (lang = set_get(l, word_hash(ns, p + n - 3, 3))) >= 0)
+        return lang;
+    if (n >= 4 && (lang = set_get(l, word_hash(ns, p + n - 2, 2))) >= 0)
+        return lang;
     return -1;
 }
 

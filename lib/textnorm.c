@@ -473,15 +473,14 @@ enum ej_err ej_norm_run(struct ej_norm *n, const char *text, size_t len,
         /* Run of lower-case Cyrillic а..я (D0 B0..D0 BF, D1 80..D1 8F):
          * most of a Russian or Kazakh post, decoded without the general
          * path. */
-        {
+        if ((s[i] | 1u) == 0xD1u) {
             /* One test a letter, not a branch a byte: а..п are D0 B0..BF
              * and р..я D1 80..8F, which alternate at random in a word, so
              * the letter's index k (0..31) is picked without a branch.
-             * The counters
-             * are kept in locals (stores to n->cp could alias them), and
-             * what note() does for а..я is done here without branches:
-             * count it; ъ щ э (bits 0x1A 0x19 0x1D of the letter's index)
-             * are Russian-only. */
+             * The counters are kept in locals (stores to n->cp could
+             * alias them), and what note() does for а..я is done here
+             * without branches: count it; ъ щ э (bits 0x1A 0x19 0x1D of
+             * the letter's index) are Russian-only. */
             uint32_t ncp = n->ncp, ncyr = n->ncyr, ru = 0, last = 0;
             while (i + 1 < len && ncp < TOKEN_CPS_MAX) {
                 uint32_t hi = (uint32_t)s[i] - 0xD0u; /* D0: 0, D1: 1 */
