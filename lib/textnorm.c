@@ -226,6 +226,9 @@ static void put_hex(struct outbuf *o, uint32_t c)
  * normalizer's mispredictions. */
 static void translit(struct outbuf *o, const unsigned char *w, size_t n)
 {
+    /* At most a byte out for each byte in: flush has reserved the room
+     * (two bytes a code point), so the writes are unchecked. */
+    unsigned char *op = o->p + o->len;
 #define DG(a, b) [((a) - 'a') * 26 + ((b) - 'a')]
     static const uint16_t digraph[26 * 26] = {
         DG('s', 'h') = 0x448, DG('c', 'h') = 0x447, DG('z', 'h') = 0x436,
@@ -244,7 +247,7 @@ static void translit(struct outbuf *o, const unsigned char *w, size_t n)
     for (size_t i = 0; i < n;) {
         unsigned char c = w[i];
         if (c >= '0' && c <= '9') {
-            put(o, c);
+            *op++ = c;
             i++;
             continue;
         }
@@ -278,9 +281,10 @@ static void translit(struct outbuf *o, const unsigned char *w, size_t n)
         }
         unsigned char b = skel_cyr(cy);
         if (b > 1)
-            put(o, b);
+            *op++ = b;
         i += used;
     }
+    o->len = (size_t)(op - o->p);
 }
 
 /* Count a letter of the token being built and note its clues. */
