@@ -3,9 +3,9 @@
 # second with wrk against `ereje serve` (every decision committed to
 # SQLite), as a ratio to nginx answering a fixed `return 200` on the same
 # machine, in interleaved rounds within this one script. The same rounds
-# measure `GET /healthz` (no body, no decision, no store): the ceiling of
-# any route of this server on this machine, for reading the decision
-# ratio against.
+# measure `GET /healthz` (no request body, no key, no decision, no store;
+# a small JSON reply): what a cheap route of this server reaches on this
+# machine, for reading the decision ratio against.
 # Usage: bench/run.sh BUILD_DIR
 set -eu
 B=${1:-build}

@@ -36,6 +36,7 @@
  */
 #include "content_int.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -224,6 +225,21 @@ enum ej_err ej_classifier_new_untrained(const char *phrases, size_t len,
     return EJ_OK;
 }
 
+/* A header number: decimal digits only (strtoul alone would take spaces,
+ * a sign, and wrap a negative number around). */
+static bool header_count(const char *s, unsigned long *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*end || errno)
+        return false;
+    *out = v;
+    return true;
+}
+
 enum ej_err ej_classifier_new(const char *model, size_t len,
                               struct ej_classifier **out, size_t *line)
 {
@@ -234,6 +250,8 @@ enum ej_err ej_classifier_new(const char *model, size_t len,
     char buf[512];
     enum ej_err rc;
     bool seen[HEAD_COUNT] = {false};
+    unsigned hdr_seen = 0; /* each header line at most once */
+    enum { H_BUCKETS = 1, H_SUB = 2, H_FEATURES = 4, H_THRESHOLD = 8 };
 
     if (len > EJ_MODEL_MAX_BYTES) {
         if (line)
@@ -259,40 +277,41 @@ enum ej_err ej_classifier_new(const char *model, size_t len,
                 goto fail;
             }
         } else if (starts(ls, ll, "buckets")) {
-            if (!line_buf(ls, ll, buf, sizeof buf))
+            unsigned long b;
+            if ((hdr_seen & H_BUCKETS) || !line_buf(ls, ll, buf, sizeof buf) ||
+                !header_count(buf + 8, &b) || b < (1u << 10) ||
+                b > (1u << 22) || (b & (b - 1)))
                 goto fail;
-            char *end;
-            unsigned long b = strtoul(buf + 8, &end, 10);
-            if (*end || b < (1u << 10) || b > (1u << 22) || (b & (b - 1)))
-                goto fail;
+            hdr_seen |= H_BUCKETS;
             c->buckets = (uint32_t)b;
         } else if (starts(ls, ll, "sub_buckets")) {
-            if (!line_buf(ls, ll, buf, sizeof buf))
+            unsigned long b;
+            if ((hdr_seen & H_SUB) || !line_buf(ls, ll, buf, sizeof buf) ||
+                !header_count(buf + 12, &b) || b < (1u << 10) ||
+                b > (1u << 22) || (b & (b - 1)))
                 goto fail;
-            char *end;
-            unsigned long b = strtoul(buf + 12, &end, 10);
-            if (*end || b < (1u << 10) || b > (1u << 22) || (b & (b - 1)))
-                goto fail;
+            hdr_seen |= H_SUB;
             c->sub_buckets = (uint32_t)b;
         } else if (starts(ls, ll, "features")) {
-            if (!line_buf(ls, ll, buf, sizeof buf))
+            unsigned long f;
+            if ((hdr_seen & H_FEATURES) ||
+                !line_buf(ls, ll, buf, sizeof buf) ||
+                !header_count(buf + 9, &f) || f < 1 ||
+                f > EJ_FEATURES_CURRENT)
                 goto fail;
-            char *end;
-            unsigned long f = strtoul(buf + 9, &end, 10);
-            if (*end || f < 1 || f > EJ_FEATURES_CURRENT)
-                goto fail;
+            hdr_seen |= H_FEATURES;
             c->features = (uint32_t)f;
         } else if (starts(ls, ll, "threshold")) {
-            if (!line_buf(ls, ll, buf, sizeof buf) ||
+            if ((hdr_seen & H_THRESHOLD) ||
+                !line_buf(ls, ll, buf, sizeof buf) ||
                 !parse_floats(buf + 10, &c->threshold, 1) ||
                 !(c->threshold > 0 && c->threshold < 1))
                 goto fail;
+            hdr_seen |= H_THRESHOLD;
         } else if (starts(ls, ll, "phrases")) {
-            if (!line_buf(ls, ll, buf, sizeof buf))
-                goto fail;
-            char *end;
-            unsigned long k = strtoul(buf + 8, &end, 10);
-            if (*end || k > EJ_PHRASES_MAX)
+            unsigned long k;
+            if (!line_buf(ls, ll, buf, sizeof buf) ||
+                !header_count(buf + 8, &k) || k > EJ_PHRASES_MAX)
                 goto fail;
             nphr = (uint32_t)k;
             break;

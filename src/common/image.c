@@ -155,7 +155,12 @@ out:
  * what the simplified API gives for a file without gAMA (the unit test
  * compares the two): palettes expanded, grey below 8 bits scaled up,
  * 16-bit samples scaled to 8 (rounded), transparency as an alpha
- * channel, grey without alpha as one channel, everything else RGBA. */
+ * channel, grey without alpha as one channel, everything else RGBA.
+ * One exception, where this reader is the right one: Debian 12's libpng
+ * decodes 16-bit Adam7-interlaced files wrongly through the simplified
+ * API (libpng issue 853), so such files now hash as their non-interlaced
+ * twins do, and not as the old decoder hashed them. Reading stops after
+ * the image data: trailing chunks (IEND included) are not required. */
 struct png_src {
     const unsigned char *p;
     size_t len, off;

@@ -400,6 +400,21 @@ static void feature_sets(void **state)
     }
     assert_int_equal(nw[0], nw[1]);
     assert_true(nf[1] > nf[0]);
+    /* header numbers are plain digits, and each header line comes once */
+    static const char *const bad[] = {
+        "features -18446744073709551614\n", "features +2\n",
+        "features  2\n", "features 3\n", "features 2\nfeatures 2\n",
+        "buckets 1024\n", "threshold 0.5\nthreshold 0.4\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char m[1024];
+        snprintf(m, sizeof m, "ereje-content-model 1\nbuckets 1024\n%s%s",
+                 bad[i], heads);
+        struct ej_classifier *c;
+        size_t line = 0;
+        if (ej_classifier_new(m, strlen(m), &c, &line) != EJ_MODEL_INVALID)
+            fail_msg("accepted a model with header line %s", bad[i]);
+    }
     struct ej_classifier *u;
     size_t line = 0;
     assert_int_equal(ej_classifier_new_untrained("", 0, &u, &line), EJ_OK);

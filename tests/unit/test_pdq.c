@@ -342,6 +342,37 @@ static void png_decoder_matches(void **state)
         free(buf);
     }
 
+    /* Interlacing does not change the pixels, 16-bit ones included: the
+     * simplified API of the libpng in Debian 12 does not get this right
+     * for 16-bit Adam7 files (libpng issue 853), the low-level reader
+     * does. */
+    static const struct png_spec pairs[] = {
+        {PNG_COLOR_TYPE_RGB, 16, false, false, 0},
+        {PNG_COLOR_TYPE_RGB_ALPHA, 16, false, false, 0},
+        {PNG_COLOR_TYPE_GRAY, 16, false, false, 0},
+        {PNG_COLOR_TYPE_GRAY_ALPHA, 16, false, false, 0},
+        {PNG_COLOR_TYPE_PALETTE, 8, false, true, 0},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        struct png_spec il = pairs[i];
+        il.interlace = true;
+        size_t l1, l2;
+        unsigned char *b1 = write_png(&pairs[i], w, h, 500u + (uint32_t)i,
+                                      &l1);
+        unsigned char *b2 = write_png(&il, w, h, 500u + (uint32_t)i, &l2);
+        struct image i1, i2;
+        char why[128];
+        assert_int_equal(image_decode(b1, l1, &i1, why, sizeof why), EJ_OK);
+        assert_int_equal(image_decode(b2, l2, &i2, why, sizeof why), EJ_OK);
+        assert_int_equal(i1.channels, i2.channels);
+        if (memcmp(i1.px, i2.px, (size_t)w * h * (size_t)i1.channels) != 0)
+            fail_msg("PNG pair %zu: interlaced pixels differ", i);
+        image_free(&i1);
+        image_free(&i2);
+        free(b1);
+        free(b2);
+    }
+
     /* gamma 1.0 in the file: the stored bytes, unchanged */
     struct png_spec g = {PNG_COLOR_TYPE_RGB, 8, false, false, 1.0};
     size_t len;
