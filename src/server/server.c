@@ -365,13 +365,16 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
     fprintf(stderr, "ereje: %s: stopping\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
 
-    /* Refuse new requests, stop accepting, and let requests in flight
-     * finish: the committer resumes every suspended one, after its commit
-     * or its failure (SQLite gives up on a locked database after its busy
-     * timeout), so this wait ends. MHD must not be stopped while any
-     * connection is suspended. */
+    /* Refuse new requests (503 SHUTTING_DOWN, see http.c) and let those
+     * in flight finish: the committer resumes every suspended one, after
+     * its commit or its failure (SQLite gives up on a locked database
+     * after its busy timeout), so this wait ends. MHD must not be stopped
+     * while any connection is suspended. The listen socket is left to
+     * MHD_stop_daemon: MHD_quiesce_daemon races with its own epoll worker
+     * threads in libmicrohttpd 0.9.75 (both remove the socket from a
+     * worker's epoll set; the loser panics, "Failed to remove listen FD
+     * from epoll set", and the process aborts with replies unsent). */
     atomic_store(&s->stopping, true);
-    MHD_socket listen_fd = MHD_quiesce_daemon(s->daemon);
     for (long i = 1; atomic_load(&s->active) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -388,8 +391,6 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
     s->cm = NULL;
     MHD_stop_daemon(s->daemon);
     s->daemon = NULL;
-    if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd);
     status = 0;
 out:
     webhooks_stop(s->wh);
