@@ -427,6 +427,40 @@ static void nb_free(struct problem *prob, struct nbscale *ns)
     free(ns->r);
 }
 
+/* k-fold cross-validation of a binary head trained on scaled rows, each
+ * fold's scale taken from its own training rows only (scaling all rows
+ * first and then cross-validating would let a held-out fold's labels
+ * reach its model through r). Row i is in fold i % folds. pred[i] is the
+ * predicted label, as liblinear's cross_validation gives it. */
+static void cv_scaled(const struct problem *prob,
+                      const struct parameter *par, int folds, double *pred)
+{
+    struct problem sub = *prob;
+    sub.x = malloc((size_t)prob->l * sizeof *sub.x);
+    sub.y = malloc((size_t)prob->l * sizeof *sub.y);
+    if (!sub.x || !sub.y)
+        die("out of memory");
+    for (int f = 0; f < folds; f++) {
+        sub.l = 0;
+        for (int i = 0; i < prob->l; i++)
+            if (i % folds != f) {
+                sub.x[sub.l] = prob->x[i];
+                sub.y[sub.l] = prob->y[i];
+                sub.l++;
+            }
+        struct nbscale ns;
+        nb_scale(&sub, &ns);
+        struct model *m = train(&sub, par);
+        nb_fold(m, &ns);
+        nb_free(&sub, &ns);
+        for (int i = f; i < prob->l; i += folds)
+            pred[i] = predict(m, prob->x[i]);
+        free_and_destroy_model(&m);
+    }
+    free(sub.x);
+    free(sub.y);
+}
+
 /* Balanced class weights of a binary problem into wv[1]. */
 static void balance(const struct problem *prob, double wv[2])
 {
@@ -468,19 +502,19 @@ static void train_head(FILE *out, const char *name, int k, double C,
     if (err)
         die("%s: %s", name, err);
     struct nbscale ns;
-    if (k == 1)
-        nb_scale(&cvprob, &ns);
     if (C <= 0) {
         /* Choose C by 5-fold cross-validation on the training rows only
          * (F1 of the positive class, or accuracy for a multi-class head).
-         * A binary head's rows are scaled as in the final fit, with r of
-         * all the training rows (r only; the labels of a fold's rows do
-         * not otherwise reach its model). */
+         * A binary head's rows are scaled as in the final fit, each fold
+         * with r of its own training rows (cv_scaled). */
         static const double grid[] = {1, 4, 16, 64, 256};
         double *pred = malloc((size_t)cvprob.l * sizeof *pred), best = -1;
         for (size_t g = 0; g < sizeof grid / sizeof *grid; g++) {
             par.C = grid[g];
-            cross_validation(&cvprob, &par, 5, pred);
+            if (k == 1)
+                cv_scaled(&cvprob, &par, 5, pred);
+            else
+                cross_validation(&cvprob, &par, 5, pred);
             double tp = 0, fp = 0, fn = 0, ok = 0;
             for (int i = 0; i < cvprob.l; i++) {
                 bool py = pred[i] > 0.5 && k == 1, ty = cvprob.y[i] > 0.5;
@@ -503,10 +537,8 @@ static void train_head(FILE *out, const char *name, int k, double C,
         free(pred);
         par.C = C;
     }
-    if (k == 1) {
+    if (k == 1)
         balance(&prob, wv);
-        nb_free(&cvprob, &ns);
-    }
     free(cvprob.y);
     free(cvprob.x);
     if (k == 1)
