@@ -18,6 +18,10 @@ static inline uint32_t ej__fnv(uint32_t h, const unsigned char *p, size_t n)
 }
 #define EJ_FNV_SEED 2166136261u
 
+/* textnorm.c: turn the word fast path off (on is the default), so that
+ * tests can check it against the general path on the same input. */
+void ej__norm_set_fast(struct ej_norm *n, bool on);
+
 /* langid.c: word lists by language, hashed on the skeleton views. */
 struct ej_langid;
 enum ej_err ej__langid_new(struct ej_norm *n, struct ej_langid **out);

@@ -14,7 +14,7 @@
  * Decomposed and composed input give the same output: marks are dropped
  * and the skeleton has no letter that needs one (й→и, ё→е).
  */
-#include "internal.h"
+#include "content_int.h"
 
 #include <utf8proc.h>
 
@@ -34,7 +34,20 @@ struct ej_norm {
     bool has_q;
     bool in_hashtag;
     bool dropped; /* a token did not fit (tokcap) */
+    /* Two-byte Cyrillic (lead D0..D3) for word_fast(): by (lead - D0)
+     * << 6 | continuation & 3F, 0x8000 | token flags << 8 | skeleton
+     * byte, or 0 where the general path must decide. Built by
+     * ej_norm_new() from fold_direct(), note() and skel_table, so that
+     * both paths agree by construction. */
+    uint16_t cyr2[256];
+    /* ASCII for word_fast(): the lower-case letter or the digit, 0 for a
+     * byte that ends a word, 1 for one it leaves to the general path
+     * (' # q). */
+    unsigned char ascii[128];
+    bool no_fast; /* tests: the general path only */
 };
+
+static void build_cyr2(struct ej_norm *n);
 
 enum ej_err ej_norm_new(size_t max_bytes, struct ej_norm **out)
 {
@@ -56,6 +69,7 @@ enum ej_err ej_norm_new(size_t max_bytes, struct ej_norm **out)
         ej_norm_free(n);
         return EJ_NOMEM;
     }
+    build_cyr2(n);
     *out = n;
     return EJ_OK;
 }
@@ -318,6 +332,10 @@ static inline void note(struct ej_norm *n, uint32_t c)
     }
 }
 
+static void emit_token(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
+                       uint32_t *ntok, bool *any_latin, size_t voff,
+                       size_t coff, uint32_t flags);
+
 /* Emit the token in n->cp as view and cyr bytes and record it. */
 static void flush(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
                   uint32_t *ntok, bool *any_latin)
@@ -389,6 +407,17 @@ static void flush(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
     }
     v->len = (size_t)(vp - v->p);
     n->ncp = 0;
+    emit_token(n, v, cy, ntok, any_latin, voff, coff, flags);
+}
+
+/* Record the token whose view bytes are v->p[voff..v->len): its cyr
+ * bytes (transliterated when it is Latin), the token, and a space after
+ * it in both views. The caller has checked the room (2 bytes a code
+ * point, a separator, the final space). */
+static void emit_token(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
+                       uint32_t *ntok, bool *any_latin, size_t voff,
+                       size_t coff, uint32_t flags)
+{
     if (v->len == voff || v->full || *ntok >= n->tokcap) {
         n->dropped |= v->len != voff;
         v->len = voff;
@@ -419,6 +448,125 @@ static void flush(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
     (*ntok)++;
     v->p[v->len++] = ' ';
     cy->p[cy->len++] = ' ';
+}
+
+static void build_cyr2(struct ej_norm *n)
+{
+    for (uint32_t b = 0; b < 128; b++) {
+        uint32_t f = fold_direct(b);
+        n->ascii[b] = is_silent(b) || b == '#' || f == 'q' ? 1
+                      : f                                   ? (unsigned char)f
+                                                            : 0;
+    }
+    for (uint32_t k = 0; k < 256; k++) {
+        uint32_t c = 0x400 + k; /* lead D0 + (k >> 6), continuation k & 3F */
+        uint32_t f = fold_direct(c);
+        n->cyr2[k] = 0;
+        if (!f || !is_cyr(f))
+            continue;
+        /* what note() records for the letter */
+        struct ej_norm t = {.ncp = 0};
+        note(&t, f);
+        if (t.ncyr != 1 || t.nlat || t.ndig || t.has_q)
+            continue;
+        n->cyr2[k] = (uint16_t)(0x8000u | t.flags << 8 | skel_cyr(f));
+    }
+}
+
+/* Does the general path end a word at c (not ASCII, not Cyrillic of the
+ * cyr2 table), leaving c to be read on its own? It does for pictographs
+ * and for the punctuation and spaces of Latin-1, General Punctuation and
+ * CJK Symbols, minus the code points that join a word silently. */
+static bool ends_word(uint32_t c)
+{
+    return !is_silent(c) && !fold_direct(c) &&
+           (is_emoji(c) || (c >= 0xA0 && c <= 0xBF) ||
+            (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F));
+}
+
+/* The common case without the code point buffer: words of ASCII letters
+ * and digits, or of Cyrillic letters and digits, between bytes that end
+ * words. From s[*pi], with no token begun and outside a hashtag, it
+ * writes such words straight to the views (each exactly as flush()
+ * would) and skips the bytes between them. It stops before the first
+ * word it cannot take whole (another script or letter, a mixed-script
+ * word, q, an apostrophe, a hashtag, invalid UTF-8, a word longer than
+ * TOKEN_CPS_MAX) or the first non-ASCII byte after a word; the general
+ * path reads on from there. Returns whether it read anything. */
+void ej__norm_set_fast(struct ej_norm *n, bool on) { n->no_fast = !on; }
+
+static bool word_fast(struct ej_norm *n, const unsigned char *s, size_t len,
+                      size_t *pi, struct outbuf *v, struct outbuf *cy,
+                      uint32_t *ntok, bool *any_latin)
+{
+    size_t i = *pi;
+    for (;;) {
+        while (i < len && s[i] < 0x80 && n->ascii[s[i]] == 0)
+            i++;
+        if (i >= len)
+            break;
+        /* Room for the longest word flush() would take; else the general
+         * path decides (and marks the views full). */
+        if (v->len + 2 * (size_t)TOKEN_CPS_MAX + 3 > v->cap ||
+            cy->len + 2 * (size_t)TOKEN_CPS_MAX + 3 > cy->cap)
+            break;
+        size_t start = i;
+        unsigned char *vp = v->p + v->len;
+        uint32_t ncp = 0, ndig = 0, lat = 0, cyf = 0;
+        bool stop = false;
+        while (i < len) {
+            uint32_t b = s[i];
+            if (b < 0x80) {
+                uint32_t t = n->ascii[b];
+                if (t == 0)
+                    break;
+                if (t == 1) { /* ' # q: the general path takes the word */
+                    ncp = TOKEN_CPS_MAX + 1;
+                    break;
+                }
+                *vp++ = (unsigned char)t;
+                lat |= t >= 'a';
+                ndig += t < 'a';
+                i++;
+            } else {
+                uint32_t hi = b - 0xD0u;
+                uint32_t e = 0;
+                if (hi <= 3u && i + 1 < len && (s[i + 1] & 0xC0) == 0x80)
+                    e = n->cyr2[hi << 6 | (s[i + 1] & 0x3Fu)];
+                if (!e) {
+                    uint32_t c;
+                    stop = true; /* this byte goes to the general path */
+                    if (ej__utf8_next(s + i, len - i, &c) == 0 ||
+                        !ends_word(c))
+                        ncp = TOKEN_CPS_MAX + 1; /* not a word of ours */
+                    break;
+                }
+                cyf |= e;
+                unsigned char sk = (unsigned char)e;
+                *vp = sk;
+                vp += sk > 1;
+                i += 2;
+            }
+            if (++ncp > TOKEN_CPS_MAX)
+                break;
+        }
+        if (ncp == 0 || ncp > TOKEN_CPS_MAX || (lat && (cyf & 0x8000u))) {
+            i = start;
+            break;
+        }
+        uint32_t flags = (cyf >> 8) & (EJ_TOK_KK_LETTER | EJ_TOK_RU_LETTER);
+        flags |= lat ? EJ_TOK_LATIN : (cyf & 0x8000u) ? EJ_TOK_CYRILLIC : 0;
+        if (ndig == ncp)
+            flags |= EJ_TOK_DIGITS;
+        size_t voff = v->len, coff = cy->len;
+        v->len = (size_t)(vp - v->p);
+        emit_token(n, v, cy, ntok, any_latin, voff, coff, flags);
+        if (stop)
+            break;
+    }
+    bool read = i != *pi;
+    *pi = i;
+    return read;
 }
 
 static void add_cp(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
@@ -474,6 +622,12 @@ enum ej_err ej_norm_run(struct ej_norm *n, const char *text, size_t len,
     put(&cy, ' ');
     for (size_t i = 0; i < len;) {
         uint32_t c;
+        if (n->ncp == 0 && !n->in_hashtag && !n->no_fast) {
+            if (word_fast(n, s, len, &i, &v, &cy, &ntok, &any_latin))
+                prev = 0;
+            if (i >= len)
+                break;
+        }
         /* Run of lower-case Cyrillic а..я (D0 B0..D0 BF, D1 80..D1 8F):
          * most of a Russian or Kazakh post, decoded without the general
          * path. */

@@ -9,6 +9,9 @@
  * model file. */
 #include "testutil.h"
 
+#include "content_int.h" /* ej__norm_set_fast */
+
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +169,101 @@ static void norm_long_text(void **state)
     assert_true(t.view_len <= 2 * len + 64);
     ej_norm_free(n);
     free(s);
+}
+
+/* The word fast path (textnorm.c word_fast) must give exactly what the
+ * general path gives: every byte of both views, every token and flag,
+ * the truncation mark and the offset of bad UTF-8. Checked on our posts
+ * and the case files, line by line, and on random strings of the pieces
+ * either path treats specially, with a roomy and a tight norm. */
+static bool norm_same(struct ej_norm *fast, struct ej_norm *slow,
+                      const char *s, size_t len)
+{
+    struct ej_norm_text a, b;
+    size_t ba = 0, bb = 0;
+    enum ej_err ra = ej_norm_run(fast, s, len, &a, &ba);
+    enum ej_err rb = ej_norm_run(slow, s, len, &b, &bb);
+    if (ra != rb)
+        return false;
+    if (ra != EJ_OK)
+        return ba == bb;
+    return a.view_len == b.view_len && a.cyr_len == b.cyr_len &&
+           a.ntokens == b.ntokens && a.truncated == b.truncated &&
+           (a.cyr == a.view) == (b.cyr == b.view) &&
+           memcmp(a.view, b.view, a.view_len) == 0 &&
+           memcmp(a.cyr, b.cyr, a.cyr_len) == 0 &&
+           memcmp(a.tokens, b.tokens, a.ntokens * sizeof *a.tokens) == 0;
+}
+
+static void norm_same_file(struct ej_norm *const f[2],
+                           struct ej_norm *const g[2], const char *file)
+{
+    size_t len, lines = 0;
+    char *buf = tu_read(file, &len);
+    for (char *p = buf, *end = buf + len; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        for (int k = 0; k < 2; k++)
+            if (!norm_same(f[k], g[k], p, n))
+                fail_msg("%s:%zu: the fast path differs (norm %d)", file,
+                         lines + 1, k);
+        lines++;
+        p += n + 1;
+    }
+    assert_true(lines > 0);
+    free(buf);
+}
+
+static void norm_fast_path(void **state)
+{
+    (void)state;
+    struct ej_norm *f[2], *g[2];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(ej_norm_new(k ? 600 : 65536, &f[k]), EJ_OK);
+        assert_int_equal(ej_norm_new(k ? 600 : 65536, &g[k]), EJ_OK);
+        ej__norm_set_fast(g[k], false);
+    }
+    glob_t gl;
+    assert_int_equal(glob(EJ_SOURCE_DIR "/data/posts/*.tsv", 0, NULL, &gl), 0);
+    assert_int_equal(glob(CASES "*.tsv", GLOB_APPEND, NULL, &gl), 0);
+    assert_true(gl.gl_pathc >= 10);
+    for (size_t i = 0; i < gl.gl_pathc; i++)
+        norm_same_file(f, g, gl.gl_pathv[i]);
+    globfree(&gl);
+    static const char *const atoms[] = {
+        "a", "Z", "q", "Q", "qu", "x", "y", "sh", "shch", "yo", "moy", "0",
+        "42", " ", ",", ".", "\n", "\t", "!", "-", "#", "_", "'", "\xE2\x80\x99",
+        "\xCC\x81", "\xC2\xAD", "\xC2\xA0", "\xC2\xAB", "\xC2\xBB",
+        "\xE2\x80\x94", "\xE2\x80\xA6", "\xE2\x80\x8D", "\xE2\x80\x8C",
+        "\xEF\xB8\x8F", "\xE3\x80\x81", "\xF0\x9F\x98\x80",
+        "\xF0\x9F\x94\xAE", "\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD",
+        "\xE2\x82\xB8", "\xE2\x82\xAC", "\xC5\x9F", "\xC3\xA7", "\xC4\x9F",
+        "\xC4\xB1", "\xC4\xB0", "\xC3\xA4", "\xC3\xB1", "\xC3\x87", "й",
+        "и\xCC\x86", "ё", "Ё", "Ж", "ж", "ш", "щ", "ъ", "ь", "э", "а", "о",
+        "р", "с", "е", "т", "Т", "қ", "Қ", "ә", "Ә", "і", "І", "Ғ", "ү",
+        "Ұ", "ї", "є", "ў", "ђ", "ѐ", "Ѐ", "Ѡ", "\xD2\x83", "ПРИВЕТ",
+        "Сәлем", "ABC", "Xyz", "тaрo", "tарo", "ТароАлматы", "#ТароАлматы",
+        "#tarot_reading", "ağylşyn", "\xF0\x9D\x93\xBD", "\xEF\xBD\x94",
+        "\xEF\xAC\x81", "\xE2\x91\xA0", "α", "中", "ا", "\x01", "\xFF",
+        "\xC3", "\xE2\x82", "\xD0", "\xD1 ",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "абвгдежзийклмнопрстуфхцчшщъыьэюяабвгдежзийклмнопрстуфхцчшщъыьэюя"};
+    size_t na = sizeof atoms / sizeof *atoms;
+    uint64_t x = 88172645463325252ull;
+    char buf[4096];
+    for (int r = 0; r < 30000; r++) {
+        size_t n = tu_random_text(atoms, na, r % 10 == 0 ? 400 : 40, &x, buf,
+                                  sizeof buf);
+        for (int k = 0; k < 2; k++)
+            if (!norm_same(f[k], g[k], buf, n))
+                fail_msg("random string %d: the fast path differs (norm "
+                         "%d): '%.*s'",
+                         r, k, (int)n, buf);
+    }
+    for (int k = 0; k < 2; k++) {
+        ej_norm_free(f[k]);
+        ej_norm_free(g[k]);
+    }
 }
 
 /* ---- language, disclaimers, hard cases -------------------------------- */
@@ -545,6 +643,7 @@ int main(void)
         cmocka_unit_test(normalization),
         cmocka_unit_test(norm_bad_input),
         cmocka_unit_test(norm_long_text),
+        cmocka_unit_test(norm_fast_path),
         cmocka_unit_test(language),
         cmocka_unit_test(disclaimers),
         cmocka_unit_test(hard_cases),

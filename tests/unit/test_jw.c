@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "jw.h"
+#include "testutil.h"
 
 /* The reference: one byte at a time. */
 static size_t ref_escape(const unsigned char *s, size_t n, bool verified,
@@ -143,23 +144,7 @@ static void test_random(void **state)
     uint64_t x = 0x9E3779B97F4A7C15ull;
     char buf[512];
     for (int round = 0; round < 20000; round++) {
-        size_t n = 0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        size_t parts = x % 24;
-        for (size_t k = 0; k < parts; k++) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            const char *a = atoms[x % na];
-            size_t l = strlen(a);
-            if (n + l >= sizeof buf)
-                break;
-            memcpy(buf + n, a, l);
-            n += l;
-        }
-        buf[n] = '\0';
+        size_t n = tu_random_text(atoms, na, 24, &x, buf, sizeof buf);
         check(buf, n, false);
         /* Valid input reads back as itself. */
         bool valid = true;

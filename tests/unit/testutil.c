@@ -97,3 +97,27 @@ struct ej_date tu_date(const char *s)
         fail_msg("bad date '%s': %s", s, ej_errname(rc));
     return d;
 }
+
+uint64_t tu_xorshift(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+size_t tu_random_text(const char *const *atoms, size_t na, size_t max_parts,
+                      uint64_t *x, char *buf, size_t cap)
+{
+    size_t n = 0, parts = tu_xorshift(x) % max_parts;
+    for (size_t k = 0; k < parts; k++) {
+        const char *a = atoms[tu_xorshift(x) % na];
+        size_t l = strlen(a);
+        if (n + l >= cap)
+            break;
+        memcpy(buf + n, a, l);
+        n += l;
+    }
+    buf[n] = '\0';
+    return n;
+}

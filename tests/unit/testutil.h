@@ -24,5 +24,12 @@ struct ej_policy *tu_policy(const char *const *extra, size_t n_extra);
 int64_t tu_instant(const char *s);
 /* Parse a date or fail the test. */
 struct ej_date tu_date(const char *s);
+/* One step of xorshift64 on *x (never 0), for repeatable random tests. */
+uint64_t tu_xorshift(uint64_t *x);
+/* Random text for differential tests: up to max_parts - 1 pieces drawn
+ * from atoms[0..na) with *x, joined into buf (at most cap - 1 bytes,
+ * NUL-terminated). Returns the length. */
+size_t tu_random_text(const char *const *atoms, size_t na, size_t max_parts,
+                      uint64_t *x, char *buf, size_t cap);
 
 #endif
