@@ -131,11 +131,36 @@ static inline bool plain8(const unsigned char *p)
     return ((lt20 | eq | v) & high) == 0;
 }
 
-/* Write s as a JSON string. With verified, s is known to be valid UTF-8
- * (static tables, loaded packs) and only escapes are looked for. */
-static void string(struct jw *w, const char *s, size_t n, bool verified)
+/* How string() escapes: jw's own way (every control as \u00xx, a byte
+ * that is not UTF-8 as U+FFFD), for s known to be valid UTF-8 (static
+ * tables, loaded packs: only escapes are looked for), or jansson's way
+ * (see jw_jstrn). */
+enum esc { ESC_CHECK, ESC_VERIFIED, ESC_JANSSON };
+
+/* jansson's short escapes (json_dumps), 0 where it writes \u00XX. */
+static char short_escape(unsigned char c)
 {
-    static const char hex[] = "0123456789abcdef";
+    switch (c) {
+    case '\b':
+        return 'b';
+    case '\f':
+        return 'f';
+    case '\n':
+        return 'n';
+    case '\r':
+        return 'r';
+    case '\t':
+        return 't';
+    default:
+        return 0;
+    }
+}
+
+/* Write s as a JSON string, escaped as mode says. */
+static void string(struct jw *w, const char *s, size_t n, enum esc mode)
+{
+    static const char hex[] = "0123456789abcdef", HEX[] = "0123456789ABCDEF";
+    bool verified = mode == ESC_VERIFIED;
     const unsigned char *u = (const unsigned char *)s;
     putc1(w, '"');
     size_t run = 0; /* start of the pending run of plain bytes */
@@ -161,12 +186,17 @@ static void string(struct jw *w, const char *s, size_t n, bool verified)
             continue;
         }
         put(w, s + run, i - run);
-        if (c == '"' || c == '\\') {
-            char e[2] = {'\\', (char)c};
+        char sh = mode == ESC_JANSSON && c < 0x20 ? short_escape(c) : 0;
+        if (c == '"' || c == '\\' || sh) {
+            char e[2] = {'\\', sh ? sh : (char)c};
             put(w, e, 2);
         } else if (c < 0x20) {
-            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            const char *x = mode == ESC_JANSSON ? HEX : hex;
+            char e[6] = {'\\', 'u', '0', '0', x[c >> 4], x[c & 15]};
             put(w, e, 6);
+        } else if (mode == ESC_JANSSON) {
+            w->err = true; /* json_dumps fails on it too */
+            return;
         } else {
             put(w, "\xEF\xBF\xBD", 3); /* U+FFFD for a bad byte */
         }
@@ -180,7 +210,7 @@ static void string(struct jw *w, const char *s, size_t n, bool verified)
 void jw_key(struct jw *w, const char *k)
 {
     sep(w);
-    string(w, k, strlen(k), true);
+    string(w, k, strlen(k), ESC_VERIFIED);
     putc1(w, ':');
     w->after_key = true;
 }
@@ -188,13 +218,13 @@ void jw_key(struct jw *w, const char *k)
 void jw_strn(struct jw *w, const char *s, size_t n)
 {
     sep(w);
-    string(w, s, n, false);
+    string(w, s, n, ESC_CHECK);
 }
 
 void jw_strv(struct jw *w, const char *s)
 {
     sep(w);
-    string(w, s, strlen(s), true);
+    string(w, s, strlen(s), ESC_VERIFIED);
 }
 
 void jw_kstrv(struct jw *w, const char *k, const char *v)
@@ -204,6 +234,40 @@ void jw_kstrv(struct jw *w, const char *k, const char *v)
 }
 
 void jw_str(struct jw *w, const char *s) { jw_strn(w, s, strlen(s)); }
+
+void jw_jkey(struct jw *w, const char *k, size_t n)
+{
+    sep(w);
+    string(w, k, n, ESC_JANSSON);
+    putc1(w, ':');
+    w->after_key = true;
+}
+
+void jw_jstrn(struct jw *w, const char *s, size_t n)
+{
+    sep(w);
+    string(w, s, n, ESC_JANSSON);
+}
+
+size_t jw_mark(const struct jw *w) { return w->len; }
+
+void jw_rewind(struct jw *w, size_t mark)
+{
+    if (mark < w->len)
+        w->len = mark;
+    w->err = false;
+    w->depth = 0;
+    w->first[0] = true;
+    w->after_key = false;
+}
+
+void jw_next_text(struct jw *w)
+{
+    putc1(w, '\0');
+    w->depth = 0;
+    w->first[0] = true;
+    w->after_key = false;
+}
 
 void jw_int(struct jw *w, int64_t v)
 {

@@ -51,6 +51,23 @@ size_t jw_utf8_len(const unsigned char *s, size_t n);
 /* Whether the NUL-terminated s is valid UTF-8. */
 bool jw_utf8_valid(const char *s);
 
+/* A key and a string value escaped the way jansson's json_dumps escapes
+ * them, so that a text can be the same byte for byte as jansson's: '"' and
+ * '\\' after a backslash, \b \f \n \r \t, other controls as \u00XX in
+ * capitals, '/' and all other UTF-8 as they are. Bytes that are not valid
+ * UTF-8 fail the writer (json_dumps fails on them too). */
+void jw_jkey(struct jw *w, const char *k, size_t n);
+void jw_jstrn(struct jw *w, const char *s, size_t n);
+
+/* Several texts in one buffer (a batch's event bodies): jw_next_text ends
+ * the text just written with a NUL, and the next value starts a new text.
+ * jw_mark is where the text ends now; jw_rewind(w, mark) drops what came
+ * after it, clears a failure and starts a new text there (mark 0: the
+ * buffer is empty again, its memory kept). */
+void jw_next_text(struct jw *w);
+size_t jw_mark(const struct jw *w);
+void jw_rewind(struct jw *w, size_t mark);
+
 /* A raw newline after the value (JSON lines, replies for curl). */
 void jw_end_line(struct jw *w);
 
