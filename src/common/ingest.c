@@ -9,9 +9,13 @@
 #include <sodium.h>
 
 #include "contentjson.h"
+#include "jcanon.h"
 #include "jw.h"
 
 #define WINDOW_MAX 400
+/* The stored bodies of one batch, in one buffer kept from batch to batch;
+ * a body that does not fit is made by json_dumps alone (jcanon.h). */
+#define BODIES_MAX (64u * 1024 * 1024)
 
 struct ingest {
     int64_t now_ms;        /* the batch's recorded time */
@@ -29,6 +33,7 @@ struct ingest {
     struct ej_content_scratch *scr;
     struct cj_quals *quals;
     struct reupload *reup; /* NULL: no re-upload check */
+    struct jw bodies;      /* the batch's stored bodies (jcanon_put) */
 };
 
 enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
@@ -42,6 +47,7 @@ enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
     g->ops = ej_store_ops_of(st);
     g->p = p;
     g->vault = v;
+    jw_init(&g->bodies, BODIES_MAX);
     /* The first follower_threshold rule that is not off decides; with no
      * such rule, platform events are still recorded. */
     for (size_t i = 0; !g->has_rule && i < ej_policy_pack_count(p); i++) {
@@ -75,6 +81,7 @@ void ingest_free(struct ingest *g)
         return;
     ej_content_scratch_free(g->scr);
     free(g->quals);
+    jw_free(&g->bodies);
     free(g);
 }
 
@@ -494,15 +501,21 @@ static enum ej_err check_content(struct batch *b, const struct parsed *e)
 }
 
 /* The event as stored in the chain: as received, sorted, with identity
- * data replaced by what may be kept in the clear. */
-static char *stored_body(const struct ingest *g, const json_t *o,
-                         const struct parsed *e)
+ * data replaced by what may be kept in the clear. Written into g->bodies
+ * at *off, or by json_dumps into *own (the caller frees it): see
+ * jcanon_put. */
+static enum ej_err stored_body(struct ingest *g, const json_t *o,
+                               const struct parsed *e, size_t *off,
+                               char **own)
 {
+    *own = NULL;
+    if (e->tix != 2 && e->tix != 6)
+        return jcanon_put(&g->bodies, o, off, own);
+    json_t *c = json_deep_copy(o);
+    if (!c)
+        return EJ_NOMEM;
     if (e->tix == 6) {
         /* The post's text is not kept in the log: its digest and size. */
-        json_t *c = json_deep_copy(o);
-        if (!c)
-            return NULL;
         unsigned char h[crypto_hash_sha256_BYTES];
         char hex[2 * crypto_hash_sha256_BYTES + 1];
         crypto_hash_sha256(h, (const unsigned char *)e->text, e->text_len);
@@ -511,16 +524,7 @@ static char *stored_body(const struct ingest *g, const json_t *o,
         json_object_set_new(c, "text_sha256", json_string(hex));
         json_object_set_new(c, "text_bytes",
                             json_integer((json_int_t)e->text_len));
-        char *t = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
-        json_decref(c);
-        return t;
-    }
-    if (e->tix != 2)
-        return json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    json_t *c = json_deep_copy(o);
-    if (!c)
-        return NULL;
-    if (e->tix == 2) {
+    } else {
         json_object_del(c, "identity");
         json_object_set_new(c, "identity_data", json_boolean(e->identity));
         if (e->iin && g->vault) {
@@ -531,9 +535,9 @@ static char *stored_body(const struct ingest *g, const json_t *o,
             json_object_set_new(c, "iin_hash", json_string(hex));
         }
     }
-    char *t = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+    enum ej_err rc = jcanon_put(&g->bodies, c, off, own);
     json_decref(c);
-    return t;
+    return rc;
 }
 
 static enum ej_err measure_of(struct batch *b, const struct parsed *e,
@@ -668,11 +672,13 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
     struct parsed *ps = calloc(cap, sizeof *ps);
     struct ej_event *evs = calloc(cap, sizeof *evs);
     size_t *which = calloc(cap, sizeof *which);
-    char **bodies = calloc(cap, sizeof *bodies);
+    size_t *off = calloc(cap, sizeof *off);
+    char **own = calloc(cap, sizeof *own); /* bodies json_dumps made */
     size_t nv = 0;
     enum ej_err rc = EJ_NOMEM;
-    if (!ps || !evs || !which || !bodies)
+    if (!ps || !evs || !which || !off || !own)
         goto out;
+    jw_rewind(&g->bodies, 0);
 
     /* 1. Validate; the valid events become log entries. */
     for (size_t i = 0; i < n; i++) {
@@ -689,7 +695,7 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
             local.rejected++;
             continue;
         }
-        if (!(bodies[nv] = stored_body(g, events[i], &ps[i])))
+        if (stored_body(g, events[i], &ps[i], &off[nv], &own[nv]) != EJ_OK)
             goto out;
         const struct parsed *e = &ps[i];
         evs[nv] = (struct ej_event){.id = e->id, .type = e->type,
@@ -697,9 +703,12 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
                                     .recorded_ms = recorded_ms,
                                     .subject = e->account ? e->account : "",
                                     .pack_id = "", .pack_version = "",
-                                    .rules = "[]", .body = bodies[nv]};
+                                    .rules = "[]"};
         which[nv++] = i;
     }
+    /* The buffer has stopped moving: the bodies' addresses. */
+    for (size_t k = 0; k < nv; k++)
+        evs[k].body = jcanon_text(&g->bodies, off[k], own[k]);
 
     rc = g->ops->begin(g->st);
     if (rc != EJ_OK)
@@ -752,9 +761,10 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
         stats->transitions += local.transitions;
     }
 out:
-    for (size_t k = 0; bodies && k < nv; k++)
-        free(bodies[k]);
-    free(bodies);
+    for (size_t k = 0; own && k < nv; k++)
+        free(own[k]);
+    free(own);
+    free(off);
     free(which);
     free(evs);
     free(ps);
