@@ -126,9 +126,22 @@ static void put_int(struct hbuf *h, int64_t v, bool is_signed)
     put_field(h, buf, n);
 }
 
-static void put_str(struct hbuf *h, const char *s)
+static void put_str(struct hbuf *h, const char *s, size_t n)
 {
-    put_field(h, s ? s : "", s ? strlen(s) : 0);
+    put_field(h, s ? s : "", n);
+}
+
+static size_t len_of(const char *s) { return s ? strlen(s) : 0; }
+
+void ej__event_lens_of(const struct ej_event *ev, struct ej__event_lens *out)
+{
+    out->id = len_of(ev->id);
+    out->type = len_of(ev->type);
+    out->subject = len_of(ev->subject);
+    out->pack_id = len_of(ev->pack_id);
+    out->pack_version = len_of(ev->pack_version);
+    out->rules = len_of(ev->rules);
+    out->body = len_of(ev->body);
 }
 
 enum ej_err ej__hasher_new(struct ej__hasher **out)
@@ -157,24 +170,30 @@ void ej__hasher_free(struct ej__hasher *h)
 }
 
 enum ej_err ej__event_hash(struct ej__hasher *hs, const struct ej_event *ev,
+                           const struct ej__event_lens *lens,
                            const unsigned char prev[EJ_HASH_LEN],
                            unsigned char out[EJ_HASH_LEN])
 {
+    struct ej__event_lens mine;
+    if (!lens) {
+        ej__event_lens_of(ev, &mine);
+        lens = &mine;
+    }
     struct hbuf h;
     h.ctx = hs->ctx;
     h.n = 0;
     h.ok = EVP_DigestInit_ex(hs->ctx, hs->md, NULL) == 1;
     hb_put(&h, prev, EJ_HASH_LEN);
     put_int(&h, (int64_t)ev->seq, false);
-    put_str(&h, ev->id);
-    put_str(&h, ev->type);
+    put_str(&h, ev->id, lens->id);
+    put_str(&h, ev->type, lens->type);
     put_int(&h, ev->at_ms, true);
     put_int(&h, ev->recorded_ms, true);
-    put_str(&h, ev->subject);
-    put_str(&h, ev->pack_id);
-    put_str(&h, ev->pack_version);
-    put_str(&h, ev->rules);
-    put_str(&h, ev->body);
+    put_str(&h, ev->subject, lens->subject);
+    put_str(&h, ev->pack_id, lens->pack_id);
+    put_str(&h, ev->pack_version, lens->pack_version);
+    put_str(&h, ev->rules, lens->rules);
+    put_str(&h, ev->body, lens->body);
     hb_flush(&h);
     unsigned int len = 0;
     if (!h.ok || EVP_DigestFinal_ex(hs->ctx, out, &len) != 1 ||
@@ -191,7 +210,7 @@ enum ej_err ej_event_hash(const struct ej_event *ev,
     enum ej_err rc = ej__hasher_new(&h);
     if (rc != EJ_OK)
         return rc;
-    rc = ej__event_hash(h, ev, prev, out);
+    rc = ej__event_hash(h, ev, NULL, prev, out);
     ej__hasher_free(h);
     return rc;
 }
@@ -240,7 +259,7 @@ static int verify_one(const struct ej_event *ev, void *vctx)
         problem = "prev_hash does not link to the previous event "
                   "(inserted, deleted or reordered)";
     else {
-        enum ej_err rc = ej__event_hash(c->hasher, ev, c->prev, h);
+        enum ej_err rc = ej__event_hash(c->hasher, ev, NULL, c->prev, h);
         if (rc != EJ_OK) {
             c->err = rc;
             return 1;

@@ -20,9 +20,18 @@ struct ej__hasher {
 /* Owned by the caller: ej__hasher_free. */
 enum ej_err ej__hasher_new(struct ej__hasher **out);
 void ej__hasher_free(struct ej__hasher *h);
-/* ej_event_hash with a hasher; one thread at a time per hasher. EJ_IO
- * when libcrypto fails. */
+/* The byte lengths of an event's strings (NULL counts as ""), measured
+ * once where both the hash and the row need them. */
+struct ej__event_lens {
+    size_t id, type, subject, pack_id, pack_version, rules, body;
+};
+void ej__event_lens_of(const struct ej_event *ev, struct ej__event_lens *out);
+
+/* ej_event_hash with a hasher; one thread at a time per hasher. lens:
+ * ev's lengths from ej__event_lens_of, or NULL to measure them here.
+ * EJ_IO when libcrypto fails. */
 enum ej_err ej__event_hash(struct ej__hasher *h, const struct ej_event *ev,
+                           const struct ej__event_lens *lens,
                            const unsigned char prev[EJ_HASH_LEN],
                            unsigned char out[EJ_HASH_LEN]);
 

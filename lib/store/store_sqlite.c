@@ -246,6 +246,13 @@ static int bind_text(sqlite3_stmt *st, int i, const char *v)
     return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
+/* bind_text with the length known (ej__event_lens_of). */
+static int bind_text_n(sqlite3_stmt *st, int i, const char *v, size_t n)
+{
+    return sqlite3_bind_text64(st, i, v ? v : "", n, SQLITE_STATIC,
+                               SQLITE_UTF8);
+}
+
 static enum ej_err sq_append(struct ej_store *base, struct ej_event *ev,
                              size_t n, size_t *n_added)
 {
@@ -265,26 +272,29 @@ static enum ej_err sq_append(struct ej_store *base, struct ej_event *ev,
         goto out;
     for (size_t i = 0; i < n; i++) {
         struct ej_event *e = &ev[i];
+        /* Each string is measured once, for the hash and the row. */
+        struct ej__event_lens l;
+        ej__event_lens_of(e, &l);
         e->seq = seq + 1;
         memcpy(e->prev_hash, prev, EJ_HASH_LEN);
-        if (ej__event_hash(s->hasher, e, prev, e->hash) != EJ_OK)
+        if (ej__event_hash(s->hasher, e, &l, prev, e->hash) != EJ_OK)
             goto out;
+        /* Every parameter is bound again for each row: no clearing. */
         sqlite3_stmt *st = s->insert;
         sqlite3_bind_int64(st, 1, (sqlite3_int64)e->seq);
-        bind_text(st, 2, e->id);
-        bind_text(st, 3, e->type);
+        bind_text_n(st, 2, e->id, l.id);
+        bind_text_n(st, 3, e->type, l.type);
         sqlite3_bind_int64(st, 4, e->at_ms);
         sqlite3_bind_int64(st, 5, e->recorded_ms);
-        bind_text(st, 6, e->subject);
-        bind_text(st, 7, e->pack_id);
-        bind_text(st, 8, e->pack_version);
-        bind_text(st, 9, e->rules);
-        bind_text(st, 10, e->body);
+        bind_text_n(st, 6, e->subject, l.subject);
+        bind_text_n(st, 7, e->pack_id, l.pack_id);
+        bind_text_n(st, 8, e->pack_version, l.pack_version);
+        bind_text_n(st, 9, e->rules, l.rules);
+        bind_text_n(st, 10, e->body, l.body);
         sqlite3_bind_blob(st, 11, e->prev_hash, EJ_HASH_LEN, SQLITE_STATIC);
         sqlite3_bind_blob(st, 12, e->hash, EJ_HASH_LEN, SQLITE_STATIC);
         int step = sqlite3_step(st);
         sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
         if (step != SQLITE_DONE)
             goto out;
         if (sqlite3_changes(s->db) == 1) {
