@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "jcanon.h"
+#include "testutil.h"
 
 #define FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 
@@ -165,13 +166,7 @@ static void test_declined(void **state)
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
-static uint64_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+static uint64_t next(void) { return tu_xorshift(&rng); }
 
 static void gen_text(char *buf, size_t cap, size_t *len)
 {
@@ -180,16 +175,8 @@ static void gen_text(char *buf, size_t cap, size_t *len)
         "\f", "\x01", "\x1f", "\x7f", "ж", "қ", "ә", "€", "😀", "abcdefgh",
         "\xc2\x80", "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf", "~", "id", "",
     };
-    size_t na = sizeof atoms / sizeof *atoms, n = 0;
-    size_t parts = next() % 12;
-    for (size_t k = 0; k < parts; k++) {
-        const char *a = atoms[next() % na];
-        size_t l = strlen(a);
-        if (n + l >= cap)
-            break;
-        memcpy(buf + n, a, l);
-        n += l;
-    }
+    size_t na = sizeof atoms / sizeof *atoms;
+    size_t n = tu_random_text(atoms, na, 12, &rng, buf, cap);
     if (next() % 16 == 0 && n + 1 < cap)
         buf[n++] = '\0'; /* a NUL in the text */
     buf[n] = '\0';
