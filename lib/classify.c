@@ -74,7 +74,6 @@ struct ej_content_scratch {
     struct ej_phrase_scratch *ps;
     uint32_t feat[FEAT_MAX];
     uint32_t nfeat, nword;
-    const int16_t *pf; /* binary-head rows to prefetch as features come */
     uint32_t *whash;   /* each token's word hash, for langid */
     uint32_t whash_cap;
 };
@@ -496,13 +495,25 @@ void ej_content_scratch_free(struct ej_content_scratch *s)
 /* Features are counted, not deduplicated: a bucket seen twice weighs
  * twice. The vector is scaled by 1/sqrt(n) for n occurrences, which the
  * trainer reproduces exactly. */
-static inline void feat_add(struct ej_content_scratch *s, uint32_t mask,
-                            uint32_t h)
+struct fsink {
+    uint32_t *feat;
+    uint32_t n, mask;
+    /* Each feature's row of the binary heads (NULL: untrained) is
+     * prefetched as the feature is made: by the time binary_scores reads
+     * the rows they are in cache (measured: 20 -> 6 cycles a feature). */
+    const int16_t *pf;
+};
+
+/* The sink is a local of features(): its count stays in a register (a
+ * count in the scratch was reloaded after every store to feat[], which
+ * may alias it). */
+static inline void feat_add(struct fsink *f, uint32_t h)
 {
-    if (s->nfeat < FEAT_MAX) {
-        s->feat[s->nfeat++] = h & mask;
-        if (s->pf)
-            __builtin_prefetch(s->pf + (size_t)(h & mask) * 2);
+    if (f->n < FEAT_MAX) {
+        uint32_t b = h & f->mask;
+        f->feat[f->n++] = b;
+        if (f->pf)
+            __builtin_prefetch(f->pf + (size_t)b * 2);
     }
 }
 
@@ -518,8 +529,6 @@ static uint32_t mix32(uint32_t x)
 static uint32_t h1(char ns) { unsigned char b = (unsigned char)ns;
     return ej__fnv(EJ_FNV_SEED, &b, 1); }
 
-/* Words, word pairs and phrases first (the first s->nword features:
- * the sub-label heads use only these), then character n-grams. */
 static uint32_t mix64(uint64_t x)
 {
     x ^= x >> 33;
@@ -530,13 +539,17 @@ static uint32_t mix64(uint64_t x)
     return (uint32_t)x;
 }
 
-static void features(struct ej_content_scratch *s, uint32_t buckets,
-                     uint32_t set, const struct ej_norm_text *t,
+/* Words, word pairs and phrases first (the first s->nword features:
+ * the sub-label heads use only these), then character n-grams. pf: the
+ * binary heads' rows to prefetch, or NULL. */
+static void features(struct ej_content_scratch *s, const int16_t *pf,
+                     uint32_t buckets, uint32_t set,
+                     const struct ej_norm_text *t,
                      const struct ej_phrases *p, const uint32_t *ids,
                      uint32_t nids)
 {
-    uint32_t mask = buckets - 1;
-    s->nfeat = 0;
+    struct fsink f = {s->feat, 0, buckets - 1, pf};
+    uint32_t *whash = s->whash, whash_cap = s->whash_cap;
     uint32_t prev = 0;
     for (uint32_t i = 0; i < t->ntokens; i++) {
         const struct ej_token *tk = &t->tokens[i];
@@ -549,11 +562,11 @@ static void features(struct ej_content_scratch *s, uint32_t buckets,
         } else {
             hw = ej__fnv(h1('w'), w, wl);
         }
-        if (i < s->whash_cap)
-            s->whash[i] = hw;
-        feat_add(s, mask, hw);
+        if (i < whash_cap)
+            whash[i] = hw;
+        feat_add(&f, hw);
         if (i > 0)
-            feat_add(s, mask, (prev * 31u) ^ hw ^ 0x9E3779B9u);
+            feat_add(&f, (prev * 31u) ^ hw ^ 0x9E3779B9u);
         prev = hw;
     }
     for (uint32_t i = 0; i < nids; i++) {
@@ -561,12 +574,12 @@ static void features(struct ej_content_scratch *s, uint32_t buckets,
         unsigned char cls = (unsigned char)ph->cls;
         unsigned char sub = (unsigned char)(ph->sub + 1);
         uint32_t id = ids[i];
-        feat_add(s, mask, ej__fnv(h1('P'), &cls, 1));
-        feat_add(s, mask, ej__fnv(ej__fnv(h1('S'), &cls, 1), &sub, 1));
-        feat_add(s, mask, ej__fnv(h1('Q'), (const unsigned char *)&id,
+        feat_add(&f, ej__fnv(h1('P'), &cls, 1));
+        feat_add(&f, ej__fnv(ej__fnv(h1('S'), &cls, 1), &sub, 1));
+        feat_add(&f, ej__fnv(h1('Q'), (const unsigned char *)&id,
                                   sizeof id));
     }
-    s->nword = s->nfeat;
+    s->nword = f.n;
     for (uint32_t i = 0; i < t->ntokens; i++) {
         const struct ej_token *tk = &t->tokens[i];
         if (tk->flags & (EJ_TOK_DIGITS | EJ_TOK_EMOJI))
@@ -581,7 +594,7 @@ static void features(struct ej_content_scratch *s, uint32_t buckets,
             uint32_t x = (uint32_t)g[0] << 16 | (uint32_t)g[1] << 8 | g[2];
             for (uint32_t k = 3; k < gl; k++) {
                 x = x << 8 | g[k];
-                feat_add(s, mask, mix32(x ^ 0x5bd1e995u));
+                feat_add(&f, mix32(x ^ 0x5bd1e995u));
             }
             continue;
         }
@@ -596,16 +609,17 @@ static void features(struct ej_content_scratch *s, uint32_t buckets,
         if (gl >= 4) { /* a word of one letter has no 4-gram */
             uint64_t y = (uint64_t)g[0] << 24 | (uint64_t)g[1] << 16 |
                          (uint64_t)g[2] << 8 | g[3];
-            feat_add(s, mask, mix32((uint32_t)y ^ 0x5bd1e995u));
+            feat_add(&f, mix32((uint32_t)y ^ 0x5bd1e995u));
             for (uint32_t k = 4; k < gl; k++) {
                 y = (y << 8 | g[k]) & 0xFFFFFFFFFFull;
-                feat_add(s, mask, mix32((uint32_t)y ^ 0x5bd1e995u));
-                feat_add(s, mask, mix64(y ^ 0x27D4EB2F165667C5ull));
+                feat_add(&f, mix32((uint32_t)y ^ 0x5bd1e995u));
+                feat_add(&f, mix64(y ^ 0x27D4EB2F165667C5ull));
             }
         }
         uint32_t sl = tk->cyr_len < 5 ? tk->cyr_len : 5;
-        feat_add(s, mask, ej__fnv(h1('s'), g + 1, sl));
+        feat_add(&f, ej__fnv(h1('s'), g + 1, sl));
     }
+    s->nfeat = f.n;
 }
 
 const uint32_t *ej_content_features(const struct ej_content_scratch *s,
@@ -749,12 +763,7 @@ enum ej_err ej_classify(const struct ej_classifier *c,
             fv[ph->sub] += ph->weight;
     }
     o.has_disclaimer = o.phrase_hits[EJ_PC_DISCLAIMER] > 0;
-    /* Each feature's row of the binary heads is prefetched as the feature
-     * is made: by the time binary_scores reads the rows they are in cache
-     * (measured: 20 -> 6 cycles a feature in binary_scores). */
-    s->pf = c->wbin;
-    features(s, c->buckets, c->features, &t, c->phrases, ids, nids);
-    s->pf = NULL;
+    features(s, c->wbin, c->buckets, c->features, &t, c->phrases, ids, nids);
     float z[EJ_FIELD_COUNT];
     binary_scores(c, s, z);
     o.occult = c->trained ? sigmoid(z[0]) : 0.0f;
