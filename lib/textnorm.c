@@ -44,10 +44,12 @@ struct ej_norm {
      * byte that ends a word, 1 for one it leaves to the general path
      * (' # q). */
     unsigned char ascii[128];
+    uint16_t tl[26 * 27]; /* transliteration, see build_translit() */
     bool no_fast; /* tests: the general path only */
 };
 
 static void build_cyr2(struct ej_norm *n);
+static void build_translit(struct ej_norm *n);
 
 enum ej_err ej_norm_new(size_t max_bytes, struct ej_norm **out)
 {
@@ -70,6 +72,7 @@ enum ej_err ej_norm_new(size_t max_bytes, struct ej_norm **out)
         return EJ_NOMEM;
     }
     build_cyr2(n);
+    build_translit(n);
     *out = n;
     return EJ_OK;
 }
@@ -233,69 +236,90 @@ static void put_hex(struct outbuf *o, uint32_t c)
         put(o, (unsigned char)tmp[--k]);
 }
 
-/* Transliterate an ASCII Latin word (Kazakh Latin already reduced to
- * ASCII) to the Cyrillic skeleton. Longest rule first: shch, sch, sh; ch,
- * zh, kh, ts, gh; ya, yu, yo, ye. Two-letter rules are one table look-up,
- * not a scan of the rules: the scan's branches were a seventh of the
- * normalizer's mispredictions. */
-static void translit(struct outbuf *o, const unsigned char *w, size_t n)
+/* Transliteration of an ASCII Latin word (Kazakh Latin already reduced
+ * to ASCII) to the Cyrillic skeleton. Longest rule first: shch, sch, sh;
+ * ch, zh, kh, ts, gh; ya, yu, yo, ye. */
+#define DG(a, b) [((a) - 'a') * 26 + ((b) - 'a')]
+static const uint16_t digraph[26 * 26] = {
+    DG('s', 'h') = 0x448, DG('c', 'h') = 0x447, DG('z', 'h') = 0x436,
+    DG('k', 'h') = 0x445, DG('t', 's') = 0x446, DG('y', 'a') = 0x44F,
+    DG('y', 'u') = 0x44E, DG('y', 'o') = 0x435, DG('y', 'e') = 0x435,
+    DG('g', 'h') = 0x433,
+};
+#undef DG
+/* j is always ж: Kazakh typed in ASCII writes jana, jaqsy (жаңа, жақсы);
+ * Russian transliteration writes я, ю as ya, yu. */
+static const uint32_t single[26] = {
+    0x430, 0x431, 0x446, 0x434, 0x435, 0x444, 0x433, 0x445, 0x438,
+    0x436, 0x43A, 0x43B, 0x43C, 0x43D, 0x43E, 0x43F, 0x43A, 0x440,
+    0x441, 0x442, 0x443, 0x432, 0x443, 0x445, 0x44B, 0x437,
+};
+
+/* n->tl: a letter and the byte after it (column 26: not a letter, or the
+ * end) as the skeleton byte out, the letters it takes (TL_USED), and
+ * whether s may start shch or sch (TL_S) or a lone y may be й (TL_Y). */
+#define TL_USED(e) (((e) >> 8) & 3u)
+#define TL_S 0x400u
+#define TL_Y 0x800u
+
+static void build_translit(struct ej_norm *n)
+{
+    for (uint32_t c = 0; c < 26; c++)
+        for (uint32_t d = 0; d <= 26; d++) {
+            uint32_t cy = d < 26 ? digraph[c * 26 + d] : 0, used = 2;
+            uint32_t e = 0;
+            if (!cy) {
+                cy = single[c];
+                used = 1;
+                if (c == 'y' - 'a')
+                    e |= TL_Y;
+            }
+            if (c == 's' - 'a' && (d == 'h' - 'a' || d == 'c' - 'a'))
+                e |= TL_S;
+            n->tl[c * 27 + d] = (uint16_t)(e | used << 8 | skel_cyr(cy));
+        }
+}
+
+/* One table look-up a letter, not a scan of the rules (the scan's
+ * branches were a seventh of the normalizer's mispredictions, the
+ * rules' own tests a twelfth of its instructions). */
+static void translit(const struct ej_norm *n, struct outbuf *o,
+                     const unsigned char *w, size_t len)
 {
     /* At most a byte out for each byte in: flush has reserved the room
      * (two bytes a code point), so the writes are unchecked. */
     unsigned char *op = o->p + o->len;
-#define DG(a, b) [((a) - 'a') * 26 + ((b) - 'a')]
-    static const uint16_t digraph[26 * 26] = {
-        DG('s', 'h') = 0x448, DG('c', 'h') = 0x447, DG('z', 'h') = 0x436,
-        DG('k', 'h') = 0x445, DG('t', 's') = 0x446, DG('y', 'a') = 0x44F,
-        DG('y', 'u') = 0x44E, DG('y', 'o') = 0x435, DG('y', 'e') = 0x435,
-        DG('g', 'h') = 0x433,
-    };
-#undef DG
-    /* j is always ж: Kazakh typed in ASCII writes jana, jaqsy (жаңа,
-     * жақсы); Russian transliteration writes я, ю as ya, yu. */
-    static const uint32_t single[26] = {
-        0x430, 0x431, 0x446, 0x434, 0x435, 0x444, 0x433, 0x445, 0x438,
-        0x436, 0x43A, 0x43B, 0x43C, 0x43D, 0x43E, 0x43F, 0x43A, 0x440,
-        0x441, 0x442, 0x443, 0x432, 0x443, 0x445, 0x44B, 0x437,
-    };
-    for (size_t i = 0; i < n;) {
-        unsigned char c = w[i];
-        if (c >= '0' && c <= '9') {
-            *op++ = c;
+    for (size_t i = 0; i < len;) {
+        uint32_t c = w[i], ci = c - 'a';
+        if (ci >= 26) {
+            if (c - '0' < 10u)
+                *op++ = (unsigned char)c;
             i++;
             continue;
         }
-        if (c < 'a' || c > 'z') {
-            i++;
-            continue;
-        }
-        unsigned char d = i + 1 < n ? w[i + 1] : 0;
-        size_t used = 0;
-        uint32_t cy = 0;
-        if (c == 's' && d == 'h' && i + 3 < n && w[i + 2] == 'c' &&
-            w[i + 3] == 'h') {
-            used = 4;
-            cy = 0x449;
-        } else if (c == 's' && d == 'c' && i + 2 < n && w[i + 2] == 'h') {
-            used = 3;
-            cy = 0x449;
-        } else if (d >= 'a' && d <= 'z' &&
-                   (cy = digraph[(c - 'a') * 26 + (d - 'a')]) != 0) {
-            used = 2;
-        }
-        if (!used) {
-            used = 1;
-            cy = single[c - 'a'];
-            /* y after a vowel is й (moy, novyi), not ы */
-            if (c == 'y' && i > 0) {
-                unsigned char p = w[i - 1];
-                if (p == 'a' || p == 'e' || p == 'i' || p == 'o' || p == 'u')
-                    cy = 0x439;
+        uint32_t di = i + 1 < len ? (uint32_t)w[i + 1] - 'a' : 26;
+        if (di > 26)
+            di = 26;
+        uint32_t e = n->tl[ci * 27 + di];
+        unsigned char b = (unsigned char)e;
+        size_t used = TL_USED(e);
+        if (e & TL_S) {
+            if (di == 'h' - 'a' && i + 3 < len && w[i + 2] == 'c' &&
+                w[i + 3] == 'h') {
+                b = skel_cyr(0x449);
+                used = 4;
+            } else if (di == 'c' - 'a' && i + 2 < len && w[i + 2] == 'h') {
+                b = skel_cyr(0x449);
+                used = 3;
             }
+        } else if (e & TL_Y && i > 0) {
+            /* y after a vowel is й (moy, novyi), not ы */
+            uint32_t p = w[i - 1];
+            if (p == 'a' || p == 'e' || p == 'i' || p == 'o' || p == 'u')
+                b = skel_cyr(0x439);
         }
-        unsigned char b = skel_cyr(cy);
-        if (b > 1)
-            *op++ = b;
+        *op = b;
+        op += b > 1;
         i += used;
     }
     o->len = (size_t)(op - o->p);
@@ -424,7 +448,7 @@ static void emit_token(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
         return;
     }
     if (flags & EJ_TOK_LATIN) {
-        translit(cy, v->p + voff, v->len - voff);
+        translit(n, cy, v->p + voff, v->len - voff);
         *any_latin = true;
     } else {
         size_t wl = v->len - voff;
