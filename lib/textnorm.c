@@ -48,7 +48,7 @@ struct ej_norm {
     bool no_fast; /* tests: the general path only */
 };
 
-static void build_cyr2(struct ej_norm *n);
+static void build_word_tables(struct ej_norm *n);
 static void build_translit(struct ej_norm *n);
 
 enum ej_err ej_norm_new(size_t max_bytes, struct ej_norm **out)
@@ -71,7 +71,7 @@ enum ej_err ej_norm_new(size_t max_bytes, struct ej_norm **out)
         ej_norm_free(n);
         return EJ_NOMEM;
     }
-    build_cyr2(n);
+    build_word_tables(n);
     build_translit(n);
     *out = n;
     return EJ_OK;
@@ -474,7 +474,7 @@ static void emit_token(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
     cy->p[cy->len++] = ' ';
 }
 
-static void build_cyr2(struct ej_norm *n)
+static void build_word_tables(struct ej_norm *n)
 {
     for (uint32_t b = 0; b < 128; b++) {
         uint32_t f = fold_direct(b);
@@ -508,6 +508,8 @@ static bool ends_word(uint32_t c)
             (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F));
 }
 
+void ej__norm_set_fast(struct ej_norm *n, bool on) { n->no_fast = !on; }
+
 /* The common case without the code point buffer: words of ASCII letters
  * and digits, or of Cyrillic letters and digits, between bytes that end
  * words. From s[*pi], with no token begun and outside a hashtag, it
@@ -517,8 +519,6 @@ static bool ends_word(uint32_t c)
  * word, q, an apostrophe, a hashtag, invalid UTF-8, a word longer than
  * TOKEN_CPS_MAX) or the first non-ASCII byte after a word; the general
  * path reads on from there. Returns whether it read anything. */
-void ej__norm_set_fast(struct ej_norm *n, bool on) { n->no_fast = !on; }
-
 static bool word_fast(struct ej_norm *n, const unsigned char *s, size_t len,
                       size_t *pi, struct outbuf *v, struct outbuf *cy,
                       uint32_t *ntok, bool *any_latin)
