@@ -576,8 +576,8 @@ static void features(struct ej_content_scratch *s, const int16_t *pf,
         uint32_t id = ids[i];
         feat_add(&f, ej__fnv(h1('P'), &cls, 1));
         feat_add(&f, ej__fnv(ej__fnv(h1('S'), &cls, 1), &sub, 1));
-        feat_add(&f, ej__fnv(h1('Q'), (const unsigned char *)&id,
-                                  sizeof id));
+        feat_add(&f,
+                 ej__fnv(h1('Q'), (const unsigned char *)&id, sizeof id));
     }
     s->nword = f.n;
     for (uint32_t i = 0; i < t->ntokens; i++) {
