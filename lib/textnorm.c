@@ -13,6 +13,12 @@
  *
  * Decomposed and composed input give the same output: marks are dropped
  * and the skeleton has no letter that needs one (й→и, ё→е).
+ *
+ * Most words take a faster road than the code-point buffer: word_fast()
+ * writes plain ASCII and Cyrillic words straight to the views, from
+ * tables read off the general path's functions, and hands everything
+ * else to the general path; tests/unit/test_content.c holds the two to
+ * each other byte for byte.
  */
 #include "content_int.h"
 
@@ -474,6 +480,9 @@ static void emit_token(struct ej_norm *n, struct outbuf *v, struct outbuf *cy,
     cy->p[cy->len++] = ' ';
 }
 
+/* word_fast()'s tables (n->ascii, n->cyr2), read off the general path's
+ * own functions: fold_direct(), is_silent(), note() and skel_table. note()
+ * counts into n's token counters, which are free while no text runs. */
 static void build_word_tables(struct ej_norm *n)
 {
     for (uint32_t b = 0; b < 128; b++) {
@@ -489,12 +498,15 @@ static void build_word_tables(struct ej_norm *n)
         if (!f || !is_cyr(f))
             continue;
         /* what note() records for the letter */
-        struct ej_norm t = {.ncp = 0};
-        note(&t, f);
-        if (t.ncyr != 1 || t.nlat || t.ndig || t.has_q)
+        n->ncyr = n->nlat = n->ndig = n->flags = 0;
+        n->has_q = false;
+        note(n, f);
+        if (n->ncyr != 1 || n->nlat || n->ndig || n->has_q)
             continue;
-        n->cyr2[k] = (uint16_t)(0x8000u | t.flags << 8 | skel_cyr(f));
+        n->cyr2[k] = (uint16_t)(0x8000u | n->flags << 8 | skel_cyr(f));
     }
+    n->ncyr = n->nlat = n->ndig = n->flags = 0;
+    n->has_q = false;
 }
 
 /* Does the general path end a word at c (not ASCII, not Cyrillic of the

@@ -279,20 +279,29 @@ static enum ej_err sq_append(struct ej_store *base, struct ej_event *ev,
         memcpy(e->prev_hash, prev, EJ_HASH_LEN);
         if (ej__event_hash(s->hasher, e, &l, prev, e->hash) != EJ_OK)
             goto out;
-        /* Every parameter is bound again for each row: no clearing. */
+        /* Every parameter is bound again for each row, so the bindings
+         * are not cleared; a failed bind (a string over SQLite's length
+         * limit) fails the append rather than leave the previous row's
+         * value, which may point at freed memory, bound. */
         sqlite3_stmt *st = s->insert;
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)e->seq);
-        bind_text_n(st, 2, e->id, l.id);
-        bind_text_n(st, 3, e->type, l.type);
-        sqlite3_bind_int64(st, 4, e->at_ms);
-        sqlite3_bind_int64(st, 5, e->recorded_ms);
-        bind_text_n(st, 6, e->subject, l.subject);
-        bind_text_n(st, 7, e->pack_id, l.pack_id);
-        bind_text_n(st, 8, e->pack_version, l.pack_version);
-        bind_text_n(st, 9, e->rules, l.rules);
-        bind_text_n(st, 10, e->body, l.body);
-        sqlite3_bind_blob(st, 11, e->prev_hash, EJ_HASH_LEN, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 12, e->hash, EJ_HASH_LEN, SQLITE_STATIC);
+        int bound =
+            sqlite3_bind_int64(st, 1, (sqlite3_int64)e->seq) |
+            bind_text_n(st, 2, e->id, l.id) |
+            bind_text_n(st, 3, e->type, l.type) |
+            sqlite3_bind_int64(st, 4, e->at_ms) |
+            sqlite3_bind_int64(st, 5, e->recorded_ms) |
+            bind_text_n(st, 6, e->subject, l.subject) |
+            bind_text_n(st, 7, e->pack_id, l.pack_id) |
+            bind_text_n(st, 8, e->pack_version, l.pack_version) |
+            bind_text_n(st, 9, e->rules, l.rules) |
+            bind_text_n(st, 10, e->body, l.body) |
+            sqlite3_bind_blob(st, 11, e->prev_hash, EJ_HASH_LEN,
+                              SQLITE_STATIC) |
+            sqlite3_bind_blob(st, 12, e->hash, EJ_HASH_LEN, SQLITE_STATIC);
+        if (bound != SQLITE_OK) {
+            sqlite3_clear_bindings(st);
+            goto out;
+        }
         int step = sqlite3_step(st);
         sqlite3_reset(st);
         if (step != SQLITE_DONE)

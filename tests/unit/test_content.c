@@ -195,15 +195,15 @@ static bool norm_same(struct ej_norm *fast, struct ej_norm *slow,
            memcmp(a.tokens, b.tokens, a.ntokens * sizeof *a.tokens) == 0;
 }
 
-static void norm_same_file(struct ej_norm *const f[2],
-                           struct ej_norm *const g[2], const char *file)
+static void norm_same_file(struct ej_norm *const *f, struct ej_norm *const *g,
+                           int nnorm, const char *file)
 {
     size_t len, lines = 0;
     char *buf = tu_read(file, &len);
     for (char *p = buf, *end = buf + len; p < end;) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < nnorm; k++)
             if (!norm_same(f[k], g[k], p, n))
                 fail_msg("%s:%zu: the fast path differs (norm %d)", file,
                          lines + 1, k);
@@ -214,13 +214,18 @@ static void norm_same_file(struct ej_norm *const f[2],
     free(buf);
 }
 
+enum { NORM_SIZES = 4 };
+
 static void norm_fast_path(void **state)
 {
     (void)state;
-    struct ej_norm *f[2], *g[2];
-    for (int k = 0; k < 2; k++) {
-        assert_int_equal(ej_norm_new(k ? 600 : 65536, &f[k]), EJ_OK);
-        assert_int_equal(ej_norm_new(k ? 600 : 65536, &g[k]), EJ_OK);
+    /* A roomy norm and tight ones (texts are cut to their size: over it
+     * is EJ_TOO_BIG, and a cut may split a character). */
+    static const size_t sizes[NORM_SIZES] = {65536, 600, 48, 16};
+    struct ej_norm *f[NORM_SIZES], *g[NORM_SIZES];
+    for (int k = 0; k < NORM_SIZES; k++) {
+        assert_int_equal(ej_norm_new(sizes[k], &f[k]), EJ_OK);
+        assert_int_equal(ej_norm_new(sizes[k], &g[k]), EJ_OK);
         ej__norm_set_fast(g[k], false);
     }
     glob_t gl;
@@ -228,7 +233,7 @@ static void norm_fast_path(void **state)
     assert_int_equal(glob(CASES "*.tsv", GLOB_APPEND, NULL, &gl), 0);
     assert_true(gl.gl_pathc >= 10);
     for (size_t i = 0; i < gl.gl_pathc; i++)
-        norm_same_file(f, g, gl.gl_pathv[i]);
+        norm_same_file(f, g, NORM_SIZES, gl.gl_pathv[i]);
     globfree(&gl);
     static const char *const atoms[] = {
         "a", "Z", "q", "Q", "qu", "x", "y", "sh", "shch", "yo", "moy", "0",
@@ -245,7 +250,8 @@ static void norm_fast_path(void **state)
         "Сәлем", "ABC", "Xyz", "тaрo", "tарo", "ТароАлматы", "#ТароАлматы",
         "#tarot_reading", "ağylşyn", "\xF0\x9D\x93\xBD", "\xEF\xBD\x94",
         "\xEF\xAC\x81", "\xE2\x91\xA0", "α", "中", "ا", "\x01", "\xFF",
-        "\xC3", "\xE2\x82", "\xD0", "\xD1 ",
+        "\xC3", "\xE2\x82", "\xD0", "\xD1 ", "\xD2\x41", "\xD3",
+        "\xEF\xB7\xBA", "\xE3\x8E\x92", "\xEF\xAC\x83",
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         "абвгдежзийклмнопрстуфхцчшщъыьэюяабвгдежзийклмнопрстуфхцчшщъыьэюя"};
     size_t na = sizeof atoms / sizeof *atoms;
@@ -254,13 +260,42 @@ static void norm_fast_path(void **state)
     for (int r = 0; r < 30000; r++) {
         size_t n = tu_random_text(atoms, na, r % 10 == 0 ? 400 : 40, &x, buf,
                                   sizeof buf);
-        for (int k = 0; k < 2; k++)
-            if (!norm_same(f[k], g[k], buf, n))
-                fail_msg("random string %d: the fast path differs (norm "
-                         "%d): '%.*s'",
-                         r, k, (int)n, buf);
+        /* a NUL now and then (atoms cannot hold one), which may also cut
+         * a character in two */
+        if (n && tu_xorshift(&x) % 7 == 0)
+            buf[x % n] = '\0';
+        for (int k = 0; k < NORM_SIZES; k++) {
+            /* cut to the norm's size, so that the tight ones fill up */
+            size_t m = n < sizes[k] ? n : sizes[k];
+            if (!norm_same(f[k], g[k], buf, m))
+                fail_msg("random string %d: the fast path differs (norm of "
+                         "%zu bytes): '%.*s'",
+                         r, sizes[k], (int)m, buf);
+        }
     }
-    for (int k = 0; k < 2; k++) {
+    /* Texts of more than EJ_NORM_TOKENS_MAX tokens, whose rest both paths
+     * must drop alike (truncated). */
+    static const char *const tiny[] = {"a ", "ж,", "7.", "\xF0\x9F\x98\x80",
+                                       "q ", "ә ", "#a", "ab'c ", "тaрo "};
+    struct ej_norm *fb, *gb;
+    assert_int_equal(ej_norm_new(EJ_CONTENT_TEXT_MAX, &fb), EJ_OK);
+    assert_int_equal(ej_norm_new(EJ_CONTENT_TEXT_MAX, &gb), EJ_OK);
+    ej__norm_set_fast(gb, false);
+    char *big = malloc(EJ_CONTENT_TEXT_MAX);
+    assert_non_null(big);
+    for (size_t r = 0; r < 3; r++) {
+        size_t n = tu_random_text(tiny, sizeof tiny / sizeof *tiny, 1u << 20,
+                                  &x, big, 300000 + r * 200000);
+        struct ej_norm_text t;
+        if (!norm_same(fb, gb, big, n))
+            fail_msg("long text %zu: the fast path differs", r);
+        assert_int_equal(ej_norm_run(fb, big, n, &t, NULL), EJ_OK);
+        assert_true(t.truncated);
+    }
+    free(big);
+    ej_norm_free(fb);
+    ej_norm_free(gb);
+    for (int k = 0; k < NORM_SIZES; k++) {
         ej_norm_free(f[k]);
         ej_norm_free(g[k]);
     }

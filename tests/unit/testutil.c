@@ -109,6 +109,8 @@ uint64_t tu_xorshift(uint64_t *x)
 size_t tu_random_text(const char *const *atoms, size_t na, size_t max_parts,
                       uint64_t *x, char *buf, size_t cap)
 {
+    if (max_parts == 0 || na == 0 || cap == 0)
+        fail_msg("tu_random_text: max_parts, na and cap must be positive");
     size_t n = 0, parts = tu_xorshift(x) % max_parts;
     for (size_t k = 0; k < parts; k++) {
         const char *a = atoms[tu_xorshift(x) % na];

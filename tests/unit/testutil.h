@@ -28,7 +28,8 @@ struct ej_date tu_date(const char *s);
 uint64_t tu_xorshift(uint64_t *x);
 /* Random text for differential tests: up to max_parts - 1 pieces drawn
  * from atoms[0..na) with *x, joined into buf (at most cap - 1 bytes,
- * NUL-terminated). Returns the length. */
+ * NUL-terminated). Returns the length. max_parts, na and cap must be at
+ * least 1; an atom ends at its first NUL (put NULs in afterwards). */
 size_t tu_random_text(const char *const *atoms, size_t na, size_t max_parts,
                       uint64_t *x, char *buf, size_t cap);
 
