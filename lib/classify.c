@@ -657,9 +657,15 @@ static void binary_scores(const struct ej_classifier *c,
 static void prefetch_rows(const int16_t *w, uint32_t k, uint32_t smask,
                           const uint32_t *feat, uint32_t n)
 {
-    if (w)
-        for (uint32_t i = 0; i < n; i++)
-            __builtin_prefetch(w + (size_t)(feat[i] & smask) * k);
+    if (!w)
+        return;
+    for (uint32_t i = 0; i < n; i++) {
+        const int16_t *row = w + (size_t)(feat[i] & smask) * k;
+        __builtin_prefetch(row);
+        /* A 24-byte row (the field head) crosses a cache line one time
+         * in four: its last element too. */
+        __builtin_prefetch(row + k - 1);
+    }
 }
 
 /* Sum the rows of a K-wide head for the word features. K is a constant
