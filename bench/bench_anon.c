@@ -243,6 +243,12 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < BATCH; i++)
             json_decref(evs[i]);
     }
+    /* Ingest writes account state behind: writing it all back into the
+     * accounts table counts toward ingest's time. */
+    double tf = now_s();
+    if (ingest_flush(ing) != EJ_OK)
+        return 3;
+    t_ingest += now_s() - tf;
     report("ingest_durable_rate", N_EV / t_ingest, "/s");
     report("plain_batched_insert_rate", N_EV / t_plain, "/s");
     report("ingest_vs_plain_insert", t_plain / t_ingest, "x");

@@ -153,8 +153,16 @@ enum ej_role {
     EJ_ROLE_ADMIN = 8,
 };
 
+/* One account's whole folded state, as written behind (acc_delta_add,
+ * acc_flush). id at most EJ_EVENT_ID_MAX bytes, service at most 31. */
+struct ej_acc_state {
+    const char *id;
+    const char *service;
+    struct ej_account a;
+};
+
 struct ej_store_ops {
-    int version; /* 1 */
+    int version; /* 2: version 1 plus the account write-behind (acc_*) */
     const char *name;
     enum ej_err (*open)(const char *path, struct ej_store **out);
     void (*close)(struct ej_store *s);
@@ -284,6 +292,29 @@ struct ej_store_ops {
                                    int (*fn)(const struct ej_complaint_row *r,
                                              void *ctx),
                                    void *ctx);
+
+    /* Account write-behind (version 2). An ingest folds accounts in memory
+     * and records, with each batch's events, the new state of every
+     * account the batch changed: a delta. The accounts table with the
+     * deltas applied in order is the current state, so:
+     *  - a reader of account_get or accounts_scan calls acc_sync first
+     *    (not inside read_begin): it applies the deltas to the table and
+     *    deletes them, in its own write transaction unless one is open;
+     *  - a writer that changes accounts other than through its own deltas
+     *    calls acc_own inside its write transaction: it syncs and moves
+     *    the generation on, and returns the new one;
+     *  - an ingest keeps its in-memory copy only while acc_gen is still the
+     *    generation its own acc_own returned; acc_flush, in its write
+     *    transaction, then writes the copy's changed accounts and deletes
+     *    the deltas (all of them are its own).
+     * A crash loses no state: the deltas are committed with the events. */
+    enum ej_err (*acc_delta_add)(struct ej_store *s,
+                                 const struct ej_acc_state *v, size_t n);
+    enum ej_err (*acc_sync)(struct ej_store *s);
+    enum ej_err (*acc_own)(struct ej_store *s, uint64_t *gen);
+    enum ej_err (*acc_gen)(struct ej_store *s, uint64_t *gen);
+    enum ej_err (*acc_flush)(struct ej_store *s,
+                             const struct ej_acc_state *v, size_t n);
 };
 
 /* The SQLite backend (WAL, numbered migrations). */

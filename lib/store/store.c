@@ -13,7 +13,7 @@ enum ej_err ej_store_open(const struct ej_store_ops *ops, const char *path,
                           struct ej_store **out)
 {
     *out = NULL;
-    if (!ops || ops->version != 1)
+    if (!ops || ops->version != 2)
         return EJ_INVALID;
     if (sodium_init() < 0)
         return EJ_IO;
@@ -359,4 +359,123 @@ bool ej_role_parse(const char *s, enum ej_role *out)
             return true;
         }
     return false;
+}
+
+/* Account deltas. A blob is the byte 1 (the layout's version), then per
+ * account: the id's length (2 bytes) and bytes, the service's length (1
+ * byte) and bytes, then the state's fields in struct ej_account's order
+ * (padding left out), each little-endian: followers and measure 4 bytes,
+ * kz_share_pm 2, identity, case_state and flags 1 each, above_since and
+ * below_since 4, case_opened_ms, case_due_ms and last_ms 8. Written by
+ * hand: it is a fixed record of integers that only the store reads back,
+ * and a JSON body would cost a parse per account on every sync. */
+#define DELTA_VERSION 1
+#define DELTA_FIXED 45
+#define DELTA_SERVICE_MAX 31
+
+static unsigned char *put_le(unsigned char *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        *p++ = (unsigned char)(v >> (8 * i));
+    return p;
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+enum ej_err ej__acc_delta_encode(const struct ej_acc_state *v, size_t n,
+                                 unsigned char **out, size_t *len)
+{
+    size_t total = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t il = strlen(v[i].id), sl = v[i].service ? strlen(v[i].service)
+                                                       : 0;
+        if (il > EJ_EVENT_ID_MAX || sl > DELTA_SERVICE_MAX)
+            return EJ_INVALID;
+        total += 2 + il + 1 + sl + DELTA_FIXED;
+    }
+    unsigned char *b = malloc(total), *p = b;
+    if (!b)
+        return EJ_NOMEM;
+    *p++ = DELTA_VERSION;
+    for (size_t i = 0; i < n; i++) {
+        const struct ej_account *a = &v[i].a;
+        size_t il = strlen(v[i].id), sl = v[i].service ? strlen(v[i].service)
+                                                       : 0;
+        p = put_le(p, il, 2);
+        memcpy(p, v[i].id, il);
+        p += il;
+        *p++ = (unsigned char)sl;
+        if (sl)
+            memcpy(p, v[i].service, sl);
+        p += sl;
+        p = put_le(p, a->followers, 4);
+        p = put_le(p, a->measure, 4);
+        p = put_le(p, a->kz_share_pm, 2);
+        *p++ = a->identity;
+        *p++ = a->case_state;
+        *p++ = a->flags;
+        p = put_le(p, (uint32_t)a->above_since, 4);
+        p = put_le(p, (uint32_t)a->below_since, 4);
+        p = put_le(p, (uint64_t)a->case_opened_ms, 8);
+        p = put_le(p, (uint64_t)a->case_due_ms, 8);
+        p = put_le(p, (uint64_t)a->last_ms, 8);
+    }
+    *out = b;
+    *len = total;
+    return EJ_OK;
+}
+
+enum ej_err ej__acc_delta_decode(const unsigned char *b, size_t len,
+                                 int (*fn)(const struct ej_acc_state *st,
+                                           void *ctx),
+                                 void *ctx)
+{
+    if (len < 1 || b[0] != DELTA_VERSION)
+        return EJ_IO;
+    size_t at = 1;
+    char id[EJ_EVENT_ID_MAX + 1], service[DELTA_SERVICE_MAX + 1];
+    while (at < len) {
+        if (len - at < 2)
+            return EJ_IO;
+        size_t il = (size_t)get_le(b + at, 2);
+        at += 2;
+        if (il > EJ_EVENT_ID_MAX || len - at < il + 1)
+            return EJ_IO;
+        memcpy(id, b + at, il);
+        id[il] = '\0';
+        at += il;
+        size_t sl = b[at++];
+        if (sl > DELTA_SERVICE_MAX || len - at < sl + DELTA_FIXED)
+            return EJ_IO;
+        memcpy(service, b + at, sl);
+        service[sl] = '\0';
+        at += sl;
+        /* A NUL inside would cut the string: never written by encode. */
+        if (strlen(id) != il || strlen(service) != sl)
+            return EJ_IO;
+        const unsigned char *p = b + at;
+        struct ej_acc_state st = {.id = id, .service = service};
+        ej_account_init(&st.a);
+        st.a.followers = (uint32_t)get_le(p, 4);
+        st.a.measure = (uint32_t)get_le(p + 4, 4);
+        st.a.kz_share_pm = (uint16_t)get_le(p + 8, 2);
+        st.a.identity = p[10];
+        st.a.case_state = p[11];
+        st.a.flags = p[12];
+        st.a.above_since = (int32_t)(uint32_t)get_le(p + 13, 4);
+        st.a.below_since = (int32_t)(uint32_t)get_le(p + 17, 4);
+        st.a.case_opened_ms = (int64_t)get_le(p + 21, 8);
+        st.a.case_due_ms = (int64_t)get_le(p + 29, 8);
+        st.a.last_ms = (int64_t)get_le(p + 37, 8);
+        at += DELTA_FIXED;
+        if (fn(&st, ctx))
+            break;
+    }
+    return EJ_OK;
 }

@@ -35,4 +35,16 @@ enum ej_err ej__event_hash(struct ej__hasher *h, const struct ej_event *ev,
                            const unsigned char prev[EJ_HASH_LEN],
                            unsigned char out[EJ_HASH_LEN]);
 
+/* Account deltas (store.c): one blob per batch. Encode: *out is owned by
+ * the caller (free); EJ_INVALID for an id over EJ_EVENT_ID_MAX bytes or a
+ * service over 31. Decode calls fn for each state in order (its strings
+ * live until fn returns; fn returns non-zero to stop with EJ_OK); EJ_IO
+ * for a blob that is not a well-formed delta. */
+enum ej_err ej__acc_delta_encode(const struct ej_acc_state *v, size_t n,
+                                 unsigned char **out, size_t *len);
+enum ej_err ej__acc_delta_decode(const unsigned char *b, size_t len,
+                                 int (*fn)(const struct ej_acc_state *st,
+                                           void *ctx),
+                                 void *ctx);
+
 #endif

@@ -27,7 +27,9 @@ struct sqlite_store {
     sqlite3_stmt *insert, *set_head, *get_head, *scan, *key_add, *key_find;
     sqlite3_stmt *acc_get, *acc_put, *acc_scan, *acc_scan_reg, *daily_put,
         *daily_win, *id_put, *id_get, *aud_put, *aud_sum;
-    bool in_txn; /* a begin() is open */
+    sqlite3_stmt *dl_add, *dl_scan, *dl_clear, *dl_any, *gen_get, *gen_bump;
+    bool in_txn;  /* a begin() or read_begin() is open */
+    bool in_read; /* ... and it is read_begin()'s */
     struct ej__hasher *hasher; /* event hashes on append */
 };
 
@@ -106,7 +108,9 @@ static void sq_close(struct ej_store *base)
     sqlite3_finalize(s->key_find);
     sqlite3_stmt *more[] = {s->acc_get, s->acc_put, s->acc_scan,
                             s->acc_scan_reg, s->daily_put, s->daily_win,
-                            s->id_put, s->id_get, s->aud_put, s->aud_sum};
+                            s->id_put, s->id_get, s->aud_put, s->aud_sum,
+                            s->dl_add, s->dl_scan, s->dl_clear, s->dl_any,
+                            s->gen_get, s->gen_bump};
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         sqlite3_finalize(more[i]);
     sqlite3_close(s->db);
@@ -201,6 +205,18 @@ static enum ej_err sq_open(const char *path, struct ej_store **out)
          "INSERT INTO audience_daily (day, users, at_ms) VALUES (?,?,?) "
          "ON CONFLICT (day) DO UPDATE SET users = excluded.users, "
          "at_ms = excluded.at_ms WHERE excluded.at_ms >= audience_daily.at_ms"},
+        {offsetof(struct sqlite_store, dl_add),
+         "INSERT INTO account_deltas (states) VALUES (?)"},
+        {offsetof(struct sqlite_store, dl_scan),
+         "SELECT states FROM account_deltas ORDER BY seq"},
+        {offsetof(struct sqlite_store, dl_clear),
+         "DELETE FROM account_deltas"},
+        {offsetof(struct sqlite_store, dl_any),
+         "SELECT EXISTS (SELECT 1 FROM account_deltas)"},
+        {offsetof(struct sqlite_store, gen_get),
+         "SELECT gen FROM account_fold WHERE one = 1"},
+        {offsetof(struct sqlite_store, gen_bump),
+         "UPDATE account_fold SET gen = gen + 1 WHERE one = 1"},
         {offsetof(struct sqlite_store, aud_sum),
          "SELECT coalesce(sum(users), 0), count(*) FROM audience_daily "
          "WHERE day BETWEEN ? AND ?"},
@@ -483,6 +499,7 @@ static enum ej_err sq_read_begin(struct ej_store *base)
         return EJ_IO;
     }
     s->in_txn = true;
+    s->in_read = true;
     return EJ_OK;
 }
 
@@ -492,6 +509,7 @@ static void sq_read_end(struct ej_store *base)
     if (s->in_txn)
         exec(s->db, "COMMIT");
     s->in_txn = false;
+    s->in_read = false;
 }
 
 static enum ej_err sq_key_revoke(struct ej_store *base, const char *key_id,
@@ -519,6 +537,7 @@ static void sq_rollback(struct ej_store *base)
     if (s->in_txn)
         exec(s->db, "ROLLBACK");
     s->in_txn = false;
+    s->in_read = false;
 }
 
 /* Run a statement to completion and reset it. */
@@ -1331,8 +1350,133 @@ static enum ej_err sq_audience_sum(struct ej_store *base, int32_t from_day,
     return rc;
 }
 
+/* --- account write-behind (store.h, version 2) -------------------------- */
+
+static enum ej_err sq_acc_delta_add(struct ej_store *base,
+                                    const struct ej_acc_state *v, size_t n)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    unsigned char *b;
+    size_t len;
+    if (!s->in_txn || s->in_read)
+        return EJ_INVALID;
+    if (n == 0)
+        return EJ_OK;
+    enum ej_err rc = ej__acc_delta_encode(v, n, &b, &len);
+    if (rc != EJ_OK)
+        return rc;
+    rc = EJ_IO;
+    if (sqlite3_bind_blob64(s->dl_add, 1, b, len, SQLITE_STATIC) == SQLITE_OK)
+        rc = done(s->dl_add);
+    else
+        sqlite3_clear_bindings(s->dl_add);
+    free(b);
+    return rc;
+}
+
+struct put_ctx {
+    struct sqlite_store *s;
+    enum ej_err rc;
+};
+
+static enum ej_err sq_account_put(struct ej_store *base, const char *id,
+                                  const struct ej_account *a,
+                                  const char *service);
+
+static int put_state(const struct ej_acc_state *st, void *ctx)
+{
+    struct put_ctx *c = ctx;
+    c->rc = sq_account_put(&c->s->base, st->id, &st->a, st->service);
+    return c->rc != EJ_OK;
+}
+
+/* Apply every delta, in order, to the accounts table, then delete them;
+ * inside the caller's write transaction. */
+static enum ej_err apply_deltas(struct sqlite_store *s)
+{
+    struct put_ctx c = {s, EJ_OK};
+    sqlite3_stmt *st = s->dl_scan;
+    int step;
+    enum ej_err rc = EJ_OK;
+    while (rc == EJ_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *b = sqlite3_column_blob(st, 0);
+        int len = sqlite3_column_bytes(st, 0);
+        rc = ej__acc_delta_decode(b, b ? (size_t)len : 0, put_state, &c);
+        if (rc == EJ_OK)
+            rc = c.rc;
+    }
+    if (rc == EJ_OK && step != SQLITE_DONE)
+        rc = EJ_IO;
+    sqlite3_reset(st);
+    if (rc == EJ_OK)
+        rc = done(s->dl_clear);
+    return rc;
+}
+
+static enum ej_err sq_acc_sync(struct ej_store *base)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    if (s->in_read)
+        return EJ_INVALID;
+    if (s->in_txn)
+        return apply_deltas(s);
+    /* Most reads find none: no write transaction for them. */
+    int step = sqlite3_step(s->dl_any);
+    bool any = step == SQLITE_ROW && sqlite3_column_int(s->dl_any, 0);
+    sqlite3_reset(s->dl_any);
+    if (step != SQLITE_ROW)
+        return EJ_IO;
+    if (!any)
+        return EJ_OK;
+    if (exec(s->db, "BEGIN IMMEDIATE") != EJ_OK)
+        return EJ_IO;
+    enum ej_err rc = apply_deltas(s);
+    if (rc == EJ_OK && exec(s->db, "COMMIT") != EJ_OK)
+        rc = EJ_IO;
+    if (rc != EJ_OK)
+        exec(s->db, "ROLLBACK");
+    return rc;
+}
+
+static enum ej_err sq_acc_gen(struct ej_store *base, uint64_t *gen)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    int step = sqlite3_step(s->gen_get);
+    if (step == SQLITE_ROW)
+        *gen = (uint64_t)sqlite3_column_int64(s->gen_get, 0);
+    sqlite3_reset(s->gen_get);
+    return step == SQLITE_ROW ? EJ_OK : EJ_IO;
+}
+
+static enum ej_err sq_acc_own(struct ej_store *base, uint64_t *gen)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    if (!s->in_txn || s->in_read)
+        return EJ_INVALID;
+    enum ej_err rc = apply_deltas(s);
+    if (rc == EJ_OK)
+        rc = done(s->gen_bump);
+    if (rc == EJ_OK)
+        rc = sq_acc_gen(base, gen);
+    return rc;
+}
+
+static enum ej_err sq_acc_flush(struct ej_store *base,
+                                const struct ej_acc_state *v, size_t n)
+{
+    struct sqlite_store *s = (struct sqlite_store *)base;
+    if (!s->in_txn || s->in_read)
+        return EJ_INVALID;
+    enum ej_err rc = EJ_OK;
+    for (size_t i = 0; rc == EJ_OK && i < n; i++)
+        rc = sq_account_put(base, v[i].id, &v[i].a, v[i].service);
+    if (rc == EJ_OK)
+        rc = done(s->dl_clear);
+    return rc;
+}
+
 static const struct ej_store_ops sqlite_ops = {
-    .version = 1,
+    .version = 2,
     .name = "sqlite",
     .open = sq_open,
     .close = sq_close,
@@ -1373,6 +1517,11 @@ static const struct ej_store_ops sqlite_ops = {
     .orders_scan = sq_orders_scan,
     .audience_put = sq_audience_put,
     .audience_sum = sq_audience_sum,
+    .acc_delta_add = sq_acc_delta_add,
+    .acc_sync = sq_acc_sync,
+    .acc_own = sq_acc_own,
+    .acc_gen = sq_acc_gen,
+    .acc_flush = sq_acc_flush,
 };
 
 const struct ej_store_ops *ej_store_sqlite(void) { return &sqlite_ops; }

@@ -211,6 +211,12 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (tty)
         fprintf(stderr, "\r%60s\r", "");
+    /* The accounts folded in memory into their table (without it they are
+     * still safe, as deltas: ingest.h). */
+    if (status != EXIT_ENV && (rc = ingest_flush(g)) != EJ_OK) {
+        cli_err("ingest: writing the accounts back: %s", ej_strerror(rc));
+        status = EXIT_ENV;
+    }
     if (ferror(in)) {
         cli_err("ingest: error reading %s", input);
         status = EXIT_ENV;

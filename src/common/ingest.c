@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "acache.h"
 #include "contentjson.h"
 #include "jcanon.h"
 #include "jw.h"
@@ -34,6 +35,15 @@ struct ingest {
     struct cj_quals *quals;
     struct reupload *reup; /* NULL: no re-upload check */
     struct jw bodies;      /* the batch's stored bodies (jcanon_put) */
+    /* The accounts folded since this ingest took them over (store.h,
+     * account write-behind): valid while the store's generation is gen. */
+    struct acache *acc;
+    size_t cache_max;            /* ACACHE_MAX unless set */
+    bool owner;
+    uint64_t gen;
+    uint64_t batch_no;           /* the batch being folded, from 1 */
+    struct acache_ent **touched; /* the accounts this batch changed */
+    size_t n_touched;
 };
 
 enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
@@ -48,6 +58,13 @@ enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
     g->p = p;
     g->vault = v;
     jw_init(&g->bodies, BODIES_MAX);
+    g->cache_max = ACACHE_MAX;
+    enum ej_err rc = acache_new(&g->acc);
+    if (rc != EJ_OK ||
+        !(g->touched = malloc(INGEST_MAX_BATCH * sizeof *g->touched))) {
+        ingest_free(g);
+        return rc != EJ_OK ? rc : EJ_NOMEM;
+    }
     /* The first follower_threshold rule that is not off decides; with no
      * such rule, platform events are still recorded. */
     for (size_t i = 0; !g->has_rule && i < ej_policy_pack_count(p); i++) {
@@ -82,6 +99,8 @@ void ingest_free(struct ingest *g)
     ej_content_scratch_free(g->scr);
     free(g->quals);
     jw_free(&g->bodies);
+    acache_free(g->acc);
+    free(g->touched);
     free(g);
 }
 
@@ -564,6 +583,142 @@ static enum ej_err measure_of(struct batch *b, const struct parsed *e,
     return EJ_OK;
 }
 
+/* --- account write-behind ----------------------------------------------- */
+
+/* Inside the batch's write transaction: keep the in-memory accounts if no
+ * other writer has taken the accounts over since this ingest did, else
+ * forget them and take over (which brings the table up to date). */
+static enum ej_err own_accounts(struct ingest *g)
+{
+    enum ej_err rc;
+    if (g->owner) {
+        uint64_t gen;
+        rc = g->ops->acc_gen(g->st, &gen);
+        if (rc != EJ_OK || gen == g->gen)
+            return rc;
+    }
+    acache_clear(g->acc);
+    g->owner = false;
+    rc = g->ops->acc_own(g->st, &g->gen);
+    if (rc == EJ_OK)
+        g->owner = true;
+    return rc;
+}
+
+/* The in-memory account, read from the store on first use. */
+static enum ej_err account_of(struct ingest *g, const char *id,
+                              struct acache_ent **out)
+{
+    struct acache_ent *e = acache_find(g->acc, id);
+    if (e) {
+        *out = e;
+        return EJ_OK;
+    }
+    struct ej_account a;
+    char service[32];
+    bool found;
+    enum ej_err rc = g->ops->account_get(g->st, id, &a, service, &found);
+    if (rc == EJ_OK)
+        rc = acache_add(g->acc, id, EJ_EVENT_ID_MAX, &e);
+    if (rc != EJ_OK)
+        return rc;
+    if (found) {
+        e->a = a;
+        memcpy(e->service, service, sizeof e->service);
+        e->exists = true;
+    }
+    *out = e;
+    return EJ_OK;
+}
+
+static void state_of(const struct acache_ent *e, struct ej_acc_state *out)
+{
+    *out = (struct ej_acc_state){.id = e->id, .service = e->service,
+                                 .a = e->a};
+}
+
+/* Record what this batch changed: as a delta, or, once the cache is
+ * full, by writing every changed account back (*flushed). */
+static enum ej_err record_accounts(struct ingest *g, bool *flushed)
+{
+    *flushed = false;
+    if (g->n_touched == 0)
+        return EJ_OK;
+    enum ej_err rc;
+    if (acache_count(g->acc) <= g->cache_max) {
+        struct ej_acc_state *v = malloc(g->n_touched * sizeof *v);
+        if (!v)
+            return EJ_NOMEM;
+        for (size_t i = 0; i < g->n_touched; i++)
+            state_of(g->touched[i], &v[i]);
+        rc = g->ops->acc_delta_add(g->st, v, g->n_touched);
+        free(v);
+        return rc;
+    }
+    struct acache_ent **d;
+    size_t n;
+    rc = acache_dirty(g->acc, &d, &n);
+    if (rc != EJ_OK)
+        return rc;
+    struct ej_acc_state *v = malloc((n ? n : 1) * sizeof *v);
+    if (v) {
+        for (size_t i = 0; i < n; i++)
+            state_of(d[i], &v[i]);
+        rc = g->ops->acc_flush(g->st, v, n);
+    } else {
+        rc = EJ_NOMEM;
+    }
+    free(v);
+    free(d);
+    if (rc == EJ_OK)
+        *flushed = true;
+    return rc;
+}
+
+void ingest_set_cache_max(struct ingest *g, size_t n)
+{
+    g->cache_max = n;
+}
+
+enum ej_err ingest_flush(struct ingest *g)
+{
+    if (!g->owner || acache_count(g->acc) == 0)
+        return EJ_OK;
+    enum ej_err rc = g->ops->begin(g->st);
+    if (rc != EJ_OK)
+        return rc;
+    uint64_t gen;
+    rc = g->ops->acc_gen(g->st, &gen);
+    if (rc == EJ_OK && gen != g->gen) {
+        /* Another writer took over, applying our deltas on the way. */
+        g->ops->rollback(g->st);
+        acache_clear(g->acc);
+        g->owner = false;
+        return EJ_OK;
+    }
+    struct acache_ent **d = NULL;
+    size_t n = 0;
+    struct ej_acc_state *v = NULL;
+    if (rc == EJ_OK)
+        rc = acache_dirty(g->acc, &d, &n);
+    if (rc == EJ_OK && !(v = malloc((n ? n : 1) * sizeof *v)))
+        rc = EJ_NOMEM;
+    for (size_t i = 0; rc == EJ_OK && i < n; i++)
+        state_of(d[i], &v[i]);
+    if (rc == EJ_OK)
+        rc = g->ops->acc_flush(g->st, v, n);
+    if (rc == EJ_OK)
+        rc = g->ops->commit(g->st);
+    else
+        g->ops->rollback(g->st);
+    if (rc == EJ_OK)
+        for (size_t i = 0; i < n; i++)
+            d[i]->dirty = false;
+    free(v);
+    free(d);
+    return rc;
+}
+
 /* Fold an accepted event (already appended) into the state. */
 static enum ej_err apply(struct batch *b, const struct parsed *e)
 {
@@ -576,13 +731,12 @@ static enum ej_err apply(struct batch *b, const struct parsed *e)
                                   e->users, e->at_ms);
         return rc;
     }
-    struct ej_account a;
-    bool found;
-    rc = g->ops->account_get(g->st, e->account, &a, NULL, &found);
+    struct acache_ent *ent;
+    rc = account_of(g, e->account, &ent);
     if (rc != EJ_OK)
         return rc;
-    if (!found)
-        ej_account_init(&a);
+    struct ej_account a = ent->a;
+    bool found = ent->exists;
     enum ej_case_state from = (enum ej_case_state)a.case_state;
     enum ej_anon_change ch = EJ_ANON_NO_CHANGE;
     const char *service = NULL, *cause = e->type;
@@ -652,10 +806,16 @@ static enum ej_err apply(struct batch *b, const struct parsed *e)
     }
     if (rc != EJ_OK)
         return rc;
-    rc = g->ops->account_put(g->st, e->account, &a, service);
-    if (rc == EJ_OK)
-        rc = transition(b, e, from, &a, cause);
-    return rc;
+    ent->a = a;
+    if (service)
+        snprintf(ent->service, sizeof ent->service, "%s", service);
+    ent->exists = true;
+    ent->dirty = true;
+    if (ent->batch != g->batch_no) {
+        ent->batch = g->batch_no;
+        g->touched[g->n_touched++] = ent;
+    }
+    return transition(b, e, from, &a, cause);
 }
 
 enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
@@ -713,6 +873,10 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
     rc = g->ops->begin(g->st);
     if (rc != EJ_OK)
         goto out;
+    g->batch_no++;
+    g->n_touched = 0;
+    if (nv)
+        rc = own_accounts(g);
     /* 2. Append them in one go: a replayed id comes back with seq 0. */
     if (nv)
         rc = ej_store_append(g->st, evs, nv, NULL);
@@ -728,7 +892,11 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
         local.accepted++;
         rc = apply(&b, &ps[which[k]]);
     }
-    /* 4. The transitions, after the events that caused them. */
+    /* 4. The accounts it changed, as one delta. */
+    bool flushed = false;
+    if (rc == EJ_OK)
+        rc = record_accounts(g, &flushed);
+    /* 5. The transitions, after the events that caused them. */
     if (rc == EJ_OK && b.n_derived) {
         struct ej_event *dv = calloc(b.n_derived, sizeof *dv);
         if (!dv) {
@@ -751,9 +919,18 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
     }
     if (rc != EJ_OK) {
         g->ops->rollback(g->st);
+        /* The in-memory accounts hold what was rolled back. */
+        acache_clear(g->acc);
+        g->owner = false;
         goto out;
     }
     rc = g->ops->commit(g->st);
+    if (rc != EJ_OK) {
+        acache_clear(g->acc);
+        g->owner = false;
+    } else if (flushed) {
+        acache_clear(g->acc); /* all written back: start again */
+    }
     if (rc == EJ_OK && stats) {
         stats->accepted += local.accepted;
         stats->duplicates += local.duplicates;

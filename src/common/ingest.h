@@ -37,11 +37,13 @@ struct ingest;
  * identity data are rejected with IDENTITY_KEY_MISSING). */
 enum ej_err ingest_new(struct ej_store *st, const struct ej_policy *p,
                        const struct vault *v, struct ingest **out);
+/* Frees g without writing its accounts back: nothing is lost, the
+ * batches' deltas hold them (ingest_flush). */
 void ingest_free(struct ingest *g);
-/* Check content.published events with this classifier and labeler (both
- * must outlive g); without it they are rejected (CONTENT_MODEL_MISSING). */
 /* Check content.published against the re-upload bank too (r outlives g). */
 void ingest_set_reupload(struct ingest *g, struct reupload *r);
+/* Check content.published events with this classifier and labeler (both
+ * must outlive g); without it they are rejected (CONTENT_MODEL_MISSING). */
 enum ej_err ingest_set_content(struct ingest *g,
                                const struct ej_classifier *cls,
                                const struct ej_labeler *lab);
@@ -54,5 +56,18 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
                          const char *const *parse_errors,
                          int64_t recorded_ms, struct ingest_result *results,
                          struct ingest_stats *stats);
+
+/* Account state is written behind (store.h, version 2): ingest_batch
+ * folds accounts in memory and commits, with each batch, one delta of the
+ * accounts it changed; readers bring the accounts table up to date first
+ * (acc_sync). Write the accounts changed since g took them over into the
+ * table and drop the deltas, in one transaction: what a long ingest does
+ * at its end so that the database is left tidy. Also done by ingest_batch
+ * when more than ACACHE_MAX accounts are held
+ * (ingest_set_cache_max). */
+enum ej_err ingest_flush(struct ingest *g);
+/* Write back once more than n accounts are held (ACACHE_MAX unless set;
+ * the tests set a small one). */
+void ingest_set_cache_max(struct ingest *g, size_t n);
 
 #endif

@@ -320,7 +320,10 @@ enum ej_err registry_export(struct ej_store *st, const struct ej_policy *p,
     enum ej_err rc = o->identity ? ops->begin(st) : EJ_OK;
     if (rc != EJ_OK)
         return rc;
-    rc = ops->accounts_scan(st, true, row, &x);
+    /* The accounts table with the ingests' deltas applied (store.h). */
+    rc = ops->acc_sync(st);
+    if (rc == EJ_OK)
+        rc = ops->accounts_scan(st, true, row, &x);
     if (rc == EJ_OK)
         rc = x.rc;
     if (o->identity) {

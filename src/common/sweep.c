@@ -82,7 +82,13 @@ enum ej_err cases_sweep(struct ej_store *st, const struct ej_policy *p,
     enum ej_err rc = ops->begin(st);
     if (rc != EJ_OK)
         return rc;
-    rc = ops->accounts_scan(st, true, collect, &c);
+    /* It writes accounts itself: it takes them over from any ingest, which
+     * brings the table up to date and tells the ingest its copy is stale
+     * (store.h, account write-behind). */
+    uint64_t gen;
+    rc = ops->acc_own(st, &gen);
+    if (rc == EJ_OK)
+        rc = ops->accounts_scan(st, true, collect, &c);
     if (rc == EJ_OK && c.oom)
         rc = EJ_NOMEM;
     for (size_t i = 0; rc == EJ_OK && i < c.n; i++) {

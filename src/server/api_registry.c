@@ -158,7 +158,10 @@ static enum ej_err run_account(struct ej_store *st, void *ctx)
     struct req *r = ctx;
     struct account_work *w = r->work;
     const struct ej_store_ops *ops = ej_store_ops_of(st);
-    enum ej_err rc = ops->account_get(st, w->id, &w->a, w->service, &w->found);
+    /* The accounts table with the ingests' deltas applied (store.h). */
+    enum ej_err rc = ops->acc_sync(st);
+    if (rc == EJ_OK)
+        rc = ops->account_get(st, w->id, &w->a, w->service, &w->found);
     if (rc == EJ_OK && w->found)
         rc = ops->identity_get(st, w->id, &w->row, &w->has_identity);
     return rc;
