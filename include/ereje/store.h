@@ -307,7 +307,9 @@ struct ej_store_ops {
      *    generation its own acc_own returned; acc_flush, in its write
      *    transaction, then writes the copy's changed accounts and deletes
      *    the deltas (all of them are its own).
-     * A crash loses no state: the deltas are committed with the events. */
+     * A crash loses no state: the deltas are committed with the events.
+     * A delta that is damaged (it carries a BLAKE2b tag) makes acc_sync
+     * and acc_own fail with EJ_IO, applying none of it. */
     enum ej_err (*acc_delta_add)(struct ej_store *s,
                                  const struct ej_acc_state *v, size_t n);
     enum ej_err (*acc_sync)(struct ej_store *s);

@@ -361,17 +361,23 @@ bool ej_role_parse(const char *s, enum ej_role *out)
     return false;
 }
 
-/* Account deltas. A blob is the byte 1 (the layout's version), then per
- * account: the id's length (2 bytes) and bytes, the service's length (1
- * byte) and bytes, then the state's fields in struct ej_account's order
- * (padding left out), each little-endian: followers and measure 4 bytes,
- * kz_share_pm 2, identity, case_state and flags 1 each, above_since and
- * below_since 4, case_opened_ms, case_due_ms and last_ms 8. Written by
- * hand: it is a fixed record of integers that only the store reads back,
- * and a JSON body would cost a parse per account on every sync. */
+/* Account deltas. A blob is the byte 1 (the layout's version), the
+ * number of accounts (4 bytes), then per account: the id's length (2
+ * bytes) and bytes, the service's length (1 byte) and bytes, then the
+ * state's fields in struct ej_account's order (padding left out):
+ * followers and measure 4 bytes, kz_share_pm 2, identity, case_state and
+ * flags 1 each, above_since and below_since 4, case_opened_ms,
+ * case_due_ms and last_ms 8; integers little-endian. Last, a 16-byte
+ * BLAKE2b (libsodium) of all that, so that a damaged or cut blob is
+ * refused rather than applied in part. Written by hand: it is a fixed
+ * record of integers that only the store reads back, and a JSON body
+ * would cost a parse per account on every sync. */
 #define DELTA_VERSION 1
+#define DELTA_HEAD 5
+#define DELTA_TAG 16
 #define DELTA_FIXED 45
 #define DELTA_SERVICE_MAX 31
+#define DELTA_MAX_ACCOUNTS 0xffffffffu
 
 static unsigned char *put_le(unsigned char *p, uint64_t v, int n)
 {
@@ -391,7 +397,9 @@ static uint64_t get_le(const unsigned char *p, int n)
 enum ej_err ej__acc_delta_encode(const struct ej_acc_state *v, size_t n,
                                  unsigned char **out, size_t *len)
 {
-    size_t total = 1;
+    if (n > DELTA_MAX_ACCOUNTS)
+        return EJ_TOO_BIG;
+    size_t total = DELTA_HEAD + DELTA_TAG;
     for (size_t i = 0; i < n; i++) {
         size_t il = strlen(v[i].id), sl = v[i].service ? strlen(v[i].service)
                                                        : 0;
@@ -403,6 +411,7 @@ enum ej_err ej__acc_delta_encode(const struct ej_acc_state *v, size_t n,
     if (!b)
         return EJ_NOMEM;
     *p++ = DELTA_VERSION;
+    p = put_le(p, n, 4);
     for (size_t i = 0; i < n; i++) {
         const struct ej_account *a = &v[i].a;
         size_t il = strlen(v[i].id), sl = v[i].service ? strlen(v[i].service)
@@ -426,22 +435,50 @@ enum ej_err ej__acc_delta_encode(const struct ej_acc_state *v, size_t n,
         p = put_le(p, (uint64_t)a->case_due_ms, 8);
         p = put_le(p, (uint64_t)a->last_ms, 8);
     }
+    crypto_generichash(p, DELTA_TAG, b, (size_t)(p - b), NULL, 0);
     *out = b;
     *len = total;
     return EJ_OK;
 }
+
+static enum ej_err delta_walk(const unsigned char *b, size_t len,
+                              int (*fn)(const struct ej_acc_state *st,
+                                        void *ctx),
+                              void *ctx);
 
 enum ej_err ej__acc_delta_decode(const unsigned char *b, size_t len,
                                  int (*fn)(const struct ej_acc_state *st,
                                            void *ctx),
                                  void *ctx)
 {
-    if (len < 1 || b[0] != DELTA_VERSION)
+    unsigned char tag[DELTA_TAG];
+    if (len < DELTA_HEAD + DELTA_TAG || b[0] != DELTA_VERSION)
         return EJ_IO;
-    size_t at = 1;
+    len -= DELTA_TAG;
+    crypto_generichash(tag, DELTA_TAG, b, len, NULL, 0);
+    if (memcmp(tag, b + len, DELTA_TAG) != 0)
+        return EJ_IO;
+    /* Every account is checked before the first is handed over. */
+    for (int pass = 0; pass < 2; pass++) {
+        enum ej_err rc = delta_walk(b, len, pass ? fn : NULL, ctx);
+        if (rc != EJ_OK)
+            return rc;
+    }
+    return EJ_OK;
+}
+
+/* Walk a tagged blob's records (len without the tag); fn NULL: only
+ * check them. */
+static enum ej_err delta_walk(const unsigned char *b, size_t len,
+                              int (*fn)(const struct ej_acc_state *st,
+                                        void *ctx),
+                              void *ctx)
+{
+    uint64_t count = get_le(b + 1, 4), seen = 0;
+    size_t at = DELTA_HEAD;
     char id[EJ_EVENT_ID_MAX + 1], service[DELTA_SERVICE_MAX + 1];
     while (at < len) {
-        if (len - at < 2)
+        if (len - at < 2 || seen == count)
             return EJ_IO;
         size_t il = (size_t)get_le(b + at, 2);
         at += 2;
@@ -474,8 +511,9 @@ enum ej_err ej__acc_delta_decode(const unsigned char *b, size_t len,
         st.a.case_due_ms = (int64_t)get_le(p + 29, 8);
         st.a.last_ms = (int64_t)get_le(p + 37, 8);
         at += DELTA_FIXED;
-        if (fn(&st, ctx))
-            break;
+        seen++;
+        if (fn && fn(&st, ctx))
+            return EJ_OK;
     }
-    return EJ_OK;
+    return seen == count ? EJ_OK : EJ_IO;
 }

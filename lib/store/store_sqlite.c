@@ -481,9 +481,11 @@ static enum ej_err sq_commit(struct ej_store *base)
     if (exec(s->db, "COMMIT") != EJ_OK) {
         exec(s->db, "ROLLBACK");
         s->in_txn = false;
+        s->in_read = false;
         return EJ_IO;
     }
     s->in_txn = false;
+    s->in_read = false;
     return EJ_OK;
 }
 

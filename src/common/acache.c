@@ -171,3 +171,9 @@ enum ej_err acache_dirty(const struct acache *c, struct acache_ent ***out,
     *n = k;
     return EJ_OK;
 }
+
+void acache_clean(struct acache *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        c->blocks[i / BLOCK][i % BLOCK].dirty = false;
+}

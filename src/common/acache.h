@@ -40,8 +40,9 @@ void acache_clear(struct acache *c);
 size_t acache_count(const struct acache *c);
 /* The entry for id, or NULL. */
 struct acache_ent *acache_find(struct acache *c, const char *id);
-/* A new zeroed entry for id, which must not be in the cache: *out is
- * owned by the cache. EJ_INVALID for an id longer than max_id bytes. */
+/* A new entry for id, which must not be in the cache, with the state of
+ * ej_account_init, no service, neither stored nor changed: *out is owned
+ * by the cache. EJ_INVALID for an id longer than max_id bytes. */
 enum ej_err acache_add(struct acache *c, const char *id, size_t max_id,
                        struct acache_ent **out);
 /* The changed entries, sorted by id (so that writing them back walks the
@@ -49,5 +50,7 @@ enum ej_err acache_add(struct acache *c, const char *id, size_t max_id,
  * entries by the cache. */
 enum ej_err acache_dirty(const struct acache *c, struct acache_ent ***out,
                          size_t *n);
+/* Mark every entry unchanged (after they were written back). */
+void acache_clean(struct acache *c);
 
 #endif

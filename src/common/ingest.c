@@ -39,6 +39,8 @@ struct ingest {
      * account write-behind): valid while the store's generation is gen. */
     struct acache *acc;
     size_t cache_max;            /* ACACHE_MAX unless set */
+    size_t delta_states;         /* states in deltas since the last flush */
+    bool write_through;          /* no deltas: write each batch's accounts */
     bool owner;
     uint64_t gen;
     uint64_t batch_no;           /* the batch being folded, from 1 */
@@ -599,6 +601,7 @@ static enum ej_err own_accounts(struct ingest *g)
     }
     acache_clear(g->acc);
     g->owner = false;
+    g->delta_states = 0; /* acc_own applies every delta */
     rc = g->ops->acc_own(g->st, &g->gen);
     if (rc == EJ_OK)
         g->owner = true;
@@ -637,42 +640,65 @@ static void state_of(const struct acache_ent *e, struct ej_acc_state *out)
                                  .a = e->a};
 }
 
-/* Record what this batch changed: as a delta, or, once the cache is
- * full, by writing every changed account back (*flushed). */
+/* Write these accounts to the table and drop the deltas, which are all
+ * this ingest's (it owns the accounts). */
+static enum ej_err write_back(struct ingest *g, struct acache_ent *const *e,
+                              size_t n)
+{
+    struct ej_acc_state *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return EJ_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        state_of(e[i], &v[i]);
+    enum ej_err rc = g->ops->acc_flush(g->st, v, n);
+    free(v);
+    return rc;
+}
+
+/* Write every changed account back. */
+static enum ej_err write_back_all(struct ingest *g)
+{
+    struct acache_ent **d;
+    size_t n;
+    enum ej_err rc = acache_dirty(g->acc, &d, &n);
+    if (rc == EJ_OK)
+        rc = write_back(g, d, n);
+    free(d);
+    return rc;
+}
+
+/* Record what this batch changed: written straight to the table in
+ * write-through mode; else as a delta, unless the cache holds more than
+ * cache_max accounts or the deltas since the last write-back more than
+ * cache_max states (which bounds both memory and the deltas' size): then
+ * every changed account is written back (*flushed). */
 static enum ej_err record_accounts(struct ingest *g, bool *flushed)
 {
     *flushed = false;
     if (g->n_touched == 0)
         return EJ_OK;
-    enum ej_err rc;
-    if (acache_count(g->acc) <= g->cache_max) {
+    if (g->write_through)
+        return write_back(g, g->touched, g->n_touched);
+    if (acache_count(g->acc) <= g->cache_max &&
+        g->delta_states + g->n_touched <= g->cache_max) {
         struct ej_acc_state *v = malloc(g->n_touched * sizeof *v);
         if (!v)
             return EJ_NOMEM;
         for (size_t i = 0; i < g->n_touched; i++)
             state_of(g->touched[i], &v[i]);
-        rc = g->ops->acc_delta_add(g->st, v, g->n_touched);
+        enum ej_err rc = g->ops->acc_delta_add(g->st, v, g->n_touched);
         free(v);
         return rc;
     }
-    struct acache_ent **d;
-    size_t n;
-    rc = acache_dirty(g->acc, &d, &n);
-    if (rc != EJ_OK)
-        return rc;
-    struct ej_acc_state *v = malloc((n ? n : 1) * sizeof *v);
-    if (v) {
-        for (size_t i = 0; i < n; i++)
-            state_of(d[i], &v[i]);
-        rc = g->ops->acc_flush(g->st, v, n);
-    } else {
-        rc = EJ_NOMEM;
-    }
-    free(v);
-    free(d);
+    enum ej_err rc = write_back_all(g);
     if (rc == EJ_OK)
         *flushed = true;
     return rc;
+}
+
+void ingest_set_write_through(struct ingest *g)
+{
+    g->write_through = true;
 }
 
 void ingest_set_cache_max(struct ingest *g, size_t n)
@@ -696,26 +722,16 @@ enum ej_err ingest_flush(struct ingest *g)
         g->owner = false;
         return EJ_OK;
     }
-    struct acache_ent **d = NULL;
-    size_t n = 0;
-    struct ej_acc_state *v = NULL;
     if (rc == EJ_OK)
-        rc = acache_dirty(g->acc, &d, &n);
-    if (rc == EJ_OK && !(v = malloc((n ? n : 1) * sizeof *v)))
-        rc = EJ_NOMEM;
-    for (size_t i = 0; rc == EJ_OK && i < n; i++)
-        state_of(d[i], &v[i]);
-    if (rc == EJ_OK)
-        rc = g->ops->acc_flush(g->st, v, n);
+        rc = write_back_all(g);
     if (rc == EJ_OK)
         rc = g->ops->commit(g->st);
     else
         g->ops->rollback(g->st);
-    if (rc == EJ_OK)
-        for (size_t i = 0; i < n; i++)
-            d[i]->dirty = false;
-    free(v);
-    free(d);
+    if (rc == EJ_OK) {
+        acache_clean(g->acc);
+        g->delta_states = 0;
+    }
     return rc;
 }
 
@@ -878,7 +894,7 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
     if (nv)
         rc = own_accounts(g);
     /* 2. Append them in one go: a replayed id comes back with seq 0. */
-    if (nv)
+    if (rc == EJ_OK && nv)
         rc = ej_store_append(g->st, evs, nv, NULL);
     /* 3. Fold the new ones, in order; case transitions are collected. */
     for (size_t k = 0; rc == EJ_OK && k < nv; k++) {
@@ -928,8 +944,18 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
     if (rc != EJ_OK) {
         acache_clear(g->acc);
         g->owner = false;
+    } else if (g->write_through) {
+        for (size_t i = 0; i < g->n_touched; i++)
+            g->touched[i]->dirty = false;
     } else if (flushed) {
-        acache_clear(g->acc); /* all written back: start again */
+        /* All written back: over the cap, start again. */
+        g->delta_states = 0;
+        if (acache_count(g->acc) > g->cache_max)
+            acache_clear(g->acc);
+        else
+            acache_clean(g->acc);
+    } else {
+        g->delta_states += g->n_touched;
     }
     if (rc == EJ_OK && stats) {
         stats->accepted += local.accepted;

@@ -63,11 +63,16 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
  * (acc_sync). Write the accounts changed since g took them over into the
  * table and drop the deltas, in one transaction: what a long ingest does
  * at its end so that the database is left tidy. Also done by ingest_batch
- * when more than ACACHE_MAX accounts are held
- * (ingest_set_cache_max). */
+ * past a bound (ingest_set_cache_max). */
 enum ej_err ingest_flush(struct ingest *g);
-/* Write back once more than n accounts are held (ACACHE_MAX unless set;
- * the tests set a small one). */
+/* Write back once more than n accounts are held, or more than n account
+ * states were recorded as deltas since the last write-back (ACACHE_MAX
+ * unless set; the tests set a small one). */
 void ingest_set_cache_max(struct ingest *g, size_t n);
+/* Write each batch's accounts to the table in the batch's transaction,
+ * with no delta: for an ingest that lives for one request (the service's
+ * POST /v1/events), so that the database it leaves carries no delta and
+ * its readers need not write. */
+void ingest_set_write_through(struct ingest *g);
 
 #endif

@@ -314,25 +314,23 @@ enum ej_err registry_export(struct ej_store *st, const struct ej_policy *p,
                 csv_cell(line, sizeof line, &n, id_fields[i], false);
         emit(line, n, ctx);
     }
-    /* With identity data, the reads are recorded in one transaction that
-     * commits only if the whole export succeeds. */
+    /* One write transaction: the ingests' deltas applied (store.h) and the
+     * accounts read in one snapshot; identity reads are recorded in it,
+     * so they commit only if the whole export succeeds. */
     const struct ej_store_ops *ops = ej_store_ops_of(st);
-    enum ej_err rc = o->identity ? ops->begin(st) : EJ_OK;
+    enum ej_err rc = ops->begin(st);
     if (rc != EJ_OK)
         return rc;
-    /* The accounts table with the ingests' deltas applied (store.h). */
     rc = ops->acc_sync(st);
     if (rc == EJ_OK)
         rc = ops->accounts_scan(st, true, row, &x);
     if (rc == EJ_OK)
         rc = x.rc;
-    if (o->identity) {
-        if (rc == EJ_OK)
-            rc = ops->commit(st);
-        else
-            ops->rollback(st);
-    }
-    if (rc == EJ_INVALID)
+    if (rc == EJ_OK)
+        rc = ops->commit(st);
+    else
+        ops->rollback(st);
+    if (rc == EJ_INVALID && x.rc == EJ_INVALID)
         snprintf(why, why_cap, "identity data does not open with this key "
                                "(wrong key, or the data was altered)");
     if (rows)

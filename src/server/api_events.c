@@ -44,8 +44,11 @@ static enum ej_err run(struct ej_store *st, void *ctx)
     enum ej_err rc = ingest_new(st, w->srv->policy, w->srv->vault, &g);
     if (rc == EJ_OK && w->srv->cls)
         rc = ingest_set_content(g, w->srv->cls, w->srv->lab);
-    if (rc == EJ_OK)
+    if (rc == EJ_OK) {
         ingest_set_reupload(g, w->srv->reup);
+        /* One request, one ingest: nothing to gain from deltas. */
+        ingest_set_write_through(g);
+    }
     if (rc != EJ_OK) {
         ingest_free(g);
         return rc;

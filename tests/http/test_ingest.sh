@@ -657,6 +657,10 @@ call account-auditor 200 GET /v1/accounts/h2 "Bearer $AUDITOR" &&
 call account-unknown 404 GET /v1/accounts/nobody "Bearer $PLAT" &&
     has account-unknown body '"code":"NOT_FOUND"'
 call account-no-key 401 GET /v1/accounts/h1 ""
+# The service writes accounts through (one ingest a request): it leaves no
+# delta behind, so its readers need not write.
+eq "http: no account delta left" "$(q "$DB7" "SELECT count(*) FROM account_deltas")" 0
+eq "http: accounts in the table" "$(q "$DB7" "SELECT followers FROM accounts WHERE id = 'h2'")" 6000
 stop h1 "$PID_H1"
 has "h1: stderr" h1.err "ereje: SIGTERM: stopping"
 verify verify-http "$DB7"

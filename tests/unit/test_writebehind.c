@@ -6,9 +6,12 @@
  *    readers syncing, writers taking the accounts over, ingests dropped
  *    without writing back (a crash), and a tiny cache that fills up;
  * and the two must end with the same accounts and the same case events.
- * Also: another writer's change is not undone by an ingest's stale copy,
- * a crash leaves the state in the deltas, and a damaged delta is an error
- * rather than a wrong state. */
+ * Also: another writer's change is not undone by an ingest's stale copy;
+ * a crash leaves the state in the deltas; a damaged delta (cut, or one
+ * byte changed) is an error for readers and ingests rather than a wrong
+ * state; a late event is not folded into an account this ingest created;
+ * a failed batch leaves nothing in memory; the deltas stay bounded, and
+ * write-through leaves none. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,51 +271,22 @@ static json_t *followers(const char *id, const char *acct, int n, int hour)
                      "at", at);
 }
 
-/* Another writer changes an account an ingest holds in memory; the
- * ingest's next batch must fold from that change, not from its copy. */
-static void takeover_is_seen(void **state)
-{
-    (void)state;
-    char path[64];
-    struct ej_store *st = open_temp(path, sizeof path);
-    const struct ej_store_ops *ops = ej_store_ops_of(st);
-    struct ingest *g;
-    assert_int_equal(ingest_new(st, pol, NULL, &g), EJ_OK);
-    json_t *e1 = followers("t1", "x", 6000, 1);
-    ingest_some(g, &e1, 1);
-
-    /* What the sweep does: take over, mark escalated. */
-    uint64_t gen;
-    struct ej_account acc;
-    bool found;
-    assert_int_equal(ops->begin(st), EJ_OK);
-    assert_int_equal(ops->acc_own(st, &gen), EJ_OK);
-    assert_int_equal(ops->account_get(st, "x", &acc, NULL, &found), EJ_OK);
-    assert_true(found);
-    assert_int_equal(acc.followers, 6000);
-    acc.flags |= EJ_ACC_ESCALATED;
-    assert_int_equal(ops->account_put(st, "x", &acc, NULL), EJ_OK);
-    assert_int_equal(ops->commit(st), EJ_OK);
-
-    json_t *e2 = followers("t2", "x", 6100, 2);
-    ingest_some(g, &e2, 1);
-    assert_int_equal(ingest_flush(g), EJ_OK);
-    assert_int_equal(ops->acc_sync(st), EJ_OK);
-    assert_int_equal(ops->account_get(st, "x", &acc, NULL, &found), EJ_OK);
-    assert_int_equal(acc.followers, 6100);
-    assert_true(acc.flags & EJ_ACC_ESCALATED);
-    ingest_free(g);
-    json_decref(e1);
-    json_decref(e2);
-    ej_store_close(st);
-    remove_db(path);
-}
-
 static sqlite3 *raw(const char *path)
 {
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     return db;
+}
+
+/* A copy of db at path, changed by sql. */
+static void copy_db(sqlite3 *db, const char *path, const char *sql)
+{
+    char q[200];
+    snprintf(q, sizeof q, "VACUUM INTO '%s'", path);
+    assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3 *c = raw(path);
+    assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(c);
 }
 
 static int count(sqlite3 *db, const char *sql)
@@ -344,20 +318,16 @@ static void crash_and_damage(void **state)
     sqlite3 *db = raw(path);
     assert_int_equal(count(db, "SELECT count(*) FROM accounts"), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM account_deltas"), 1);
-    /* A copy with the delta cut short. */
-    char bad[80];
-    snprintf(bad, sizeof bad, "%s.bad", path);
-    char sql[200];
-    snprintf(sql, sizeof sql, "VACUUM INTO '%s'", bad);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    db = raw(bad);
-    assert_int_equal(
-        sqlite3_exec(db,
-                     "UPDATE account_deltas SET states = "
-                     "substr(states, 1, length(states) - 3)",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
+    /* Copies with the delta damaged: cut short, one byte changed. */
+    char cut[80], flip[80];
+    snprintf(cut, sizeof cut, "%s.cut", path);
+    snprintf(flip, sizeof flip, "%s.flip", path);
+    copy_db(db, cut,
+            "UPDATE account_deltas SET states = "
+            "substr(states, 1, length(states) - 3)");
+    copy_db(db, flip,
+            "UPDATE account_deltas SET states = substr(states, 1, 20) || "
+            "x'ff' || substr(states, 22)");
     sqlite3_close(db);
 
     assert_int_equal(ej_store_open(ej_store_sqlite(), path, &st), EJ_OK);
@@ -377,19 +347,189 @@ static void crash_and_damage(void **state)
     assert_int_equal(count(db, "SELECT count(*) FROM account_deltas"), 0);
     sqlite3_close(db);
 
-    assert_int_equal(ej_store_open(ej_store_sqlite(), bad, &st), EJ_OK);
-    ops = ej_store_ops_of(st);
-    assert_int_equal(ops->acc_sync(st), EJ_IO);
-    /* Nothing applied, the delta kept. */
-    ej_store_close(st);
-    db = raw(bad);
-    assert_int_equal(count(db, "SELECT count(*) FROM accounts"), 0);
-    assert_int_equal(count(db, "SELECT count(*) FROM account_deltas"), 1);
-    sqlite3_close(db);
+    const char *const damaged[] = {cut, flip};
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ej_store_open(ej_store_sqlite(), damaged[i], &st),
+                         EJ_OK);
+        ops = ej_store_ops_of(st);
+        assert_int_equal(ops->acc_sync(st), EJ_IO);
+        /* An ingest does not fold from the stale table either: the batch
+         * fails whole, whether it would add a delta or write back. */
+        for (int wb = 0; wb < 2; wb++) {
+            assert_int_equal(ingest_new(st, pol, NULL, &g), EJ_OK);
+            if (wb)
+                ingest_set_cache_max(g, 0);
+            json_t *more = followers(wb ? "c4" : "c3", "y", 7100, 2);
+            struct ingest_result res;
+            assert_int_equal(ingest_batch(g, &more, 1, NULL, t0, &res, NULL),
+                             EJ_IO);
+            json_decref(more);
+            ingest_free(g);
+        }
+        ej_store_close(st);
+        /* Nothing applied, nothing appended, the delta kept. */
+        db = raw(damaged[i]);
+        assert_int_equal(count(db, "SELECT count(*) FROM accounts"), 0);
+        assert_int_equal(count(db, "SELECT count(*) FROM account_deltas"), 1);
+        assert_int_equal(count(db, "SELECT count(*) FROM events "
+                                   "WHERE id IN ('c3', 'c4')"),
+                         0);
+        sqlite3_close(db);
+        remove_db(damaged[i]);
+    }
     json_decref(e[0]);
     json_decref(e[1]);
     remove_db(path);
-    remove_db(bad);
+}
+
+/* A store in a new file and an ingest on it. */
+struct fx {
+    char path[64];
+    struct ej_store *st;
+    const struct ej_store_ops *ops;
+    struct ingest *g;
+};
+
+static int fx_setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->st = open_temp(f->path, sizeof f->path);
+    f->ops = ej_store_ops_of(f->st);
+    assert_int_equal(ingest_new(f->st, pol, NULL, &f->g), EJ_OK);
+    *state = f;
+    return 0;
+}
+
+static int fx_teardown(void **state)
+{
+    struct fx *f = *state;
+    ingest_free(f->g);
+    ej_store_close(f->st);
+    remove_db(f->path);
+    free(f);
+    return 0;
+}
+
+/* One follower count as a batch of its own; the batch's result. */
+static enum ej_err feed(struct ingest *g, const char *id, const char *acct,
+                        int n, int hour)
+{
+    json_t *e = followers(id, acct, n, hour);
+    struct ingest_result res;
+    enum ej_err rc = ingest_batch(g, &e, 1, NULL, t0, &res, NULL);
+    json_decref(e);
+    return rc;
+}
+
+/* What a reader sees of a stored account. */
+static struct ej_account stored(struct fx *f, const char *id)
+{
+    struct ej_account a;
+    bool found;
+    assert_int_equal(f->ops->acc_sync(f->st), EJ_OK);
+    assert_int_equal(f->ops->account_get(f->st, id, &a, NULL, &found),
+                     EJ_OK);
+    assert_true(found);
+    return a;
+}
+
+/* Another writer changes an account an ingest holds in memory; the
+ * ingest's next batch must fold from that change, not from its copy. */
+static void takeover_is_seen(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(feed(f->g, "t1", "x", 6000, 1), EJ_OK);
+    /* What the sweep does: take over, mark escalated. */
+    uint64_t gen;
+    assert_int_equal(f->ops->begin(f->st), EJ_OK);
+    assert_int_equal(f->ops->acc_own(f->st, &gen), EJ_OK);
+    struct ej_account acc = stored(f, "x");
+    assert_int_equal(acc.followers, 6000);
+    acc.flags |= EJ_ACC_ESCALATED;
+    assert_int_equal(f->ops->account_put(f->st, "x", &acc, NULL), EJ_OK);
+    assert_int_equal(f->ops->commit(f->st), EJ_OK);
+
+    assert_int_equal(feed(f->g, "t2", "x", 6100, 2), EJ_OK);
+    assert_int_equal(ingest_flush(f->g), EJ_OK);
+    acc = stored(f, "x");
+    assert_int_equal(acc.followers, 6100);
+    assert_true(acc.flags & EJ_ACC_ESCALATED);
+}
+
+/* An event older than what an account reflects is kept in the log but not
+ * folded, also when this ingest created the account a batch earlier. */
+static void late_event_after_create(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(feed(f->g, "n1", "late", 6000, 10), EJ_OK);
+    assert_int_equal(feed(f->g, "n0", "late", 100, 5), EJ_OK);
+    assert_int_equal(ingest_flush(f->g), EJ_OK);
+    assert_int_equal(stored(f, "late").followers, 6000);
+}
+
+/* A batch that fails after folding leaves no trace in the next one: the
+ * in-memory copy that held it is dropped. */
+static void failed_batch_forgotten(void **state)
+{
+    struct fx *f = *state;
+    assert_int_equal(feed(f->g, "f1", "q", 100, 1), EJ_OK);
+    /* The next delta cannot be written: the batch fails after folding. */
+    sqlite3 *db = raw(f->path);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TRIGGER no_delta BEFORE INSERT ON "
+                                  "account_deltas BEGIN SELECT RAISE(ABORT, "
+                                  "'no'); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(feed(f->g, "f2", "q", 9000, 2), EJ_IO);
+    assert_int_equal(sqlite3_exec(db, "DROP TRIGGER no_delta", NULL, NULL,
+                                  NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    /* Had the copy kept 9,000 (and the later time), this older count
+     * would be skipped and a case would be open. */
+    assert_int_equal(feed(f->g, "f3", "q", 200, 1), EJ_OK);
+    assert_int_equal(ingest_flush(f->g), EJ_OK);
+    struct ej_account acc = stored(f, "q");
+    assert_int_equal(acc.followers, 200);
+    assert_int_equal(acc.case_state, EJ_CASE_NONE);
+}
+
+/* The deltas stay bounded by the cap, however many events go to few
+ * accounts; the write-through mode leaves none. */
+static void deltas_bounded(void **state)
+{
+    struct fx *f = *state;
+    ingest_set_cache_max(f->g, 10);
+    sqlite3 *db = raw(f->path);
+    int most = 0;
+    for (int i = 0; i < 60; i++) {
+        char id[16];
+        json_t *e[3];
+        for (int k = 0; k < 3; k++) {
+            snprintf(id, sizeof id, "d%d-%d", i, k);
+            e[k] = followers(id, k ? "d1" : "d0", 10 * i + k, i);
+        }
+        ingest_some(f->g, e, 3);
+        for (int k = 0; k < 3; k++)
+            json_decref(e[k]);
+        int rows = count(db, "SELECT count(*) FROM account_deltas");
+        if (rows > most)
+            most = rows;
+    }
+    /* 2 states a batch, at most 10 between write-backs. */
+    assert_int_equal(most, 5);
+
+    ingest_free(f->g);
+    assert_int_equal(ingest_new(f->st, pol, NULL, &f->g), EJ_OK);
+    ingest_set_write_through(f->g);
+    assert_int_equal(feed(f->g, "w1", "d0", 5, 100), EJ_OK);
+    assert_int_equal(count(db, "SELECT count(*) FROM account_deltas"), 0);
+    assert_int_equal(count(db, "SELECT followers FROM accounts "
+                               "WHERE id = 'd0'"),
+                     5);
+    sqlite3_close(db);
 }
 
 int main(void)
@@ -398,8 +538,15 @@ int main(void)
     t0 = tu_instant("2026-03-02T09:00:00+05:00");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_as_reference),
-        cmocka_unit_test(takeover_is_seen),
         cmocka_unit_test(crash_and_damage),
+        cmocka_unit_test_setup_teardown(takeover_is_seen, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(late_event_after_create, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(failed_batch_forgotten, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(deltas_bounded, fx_setup,
+                                        fx_teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     ej_policy_free(pol);
