@@ -908,7 +908,8 @@ enum ej_err ingest_batch(struct ingest *g, json_t *const *events, size_t n,
         local.accepted++;
         rc = apply(&b, &ps[which[k]]);
     }
-    /* 4. The accounts it changed, as one delta. */
+    /* 4. The accounts it changed: one delta, or written to the table
+     * (write-through, or past the bound). */
     bool flushed = false;
     if (rc == EJ_OK)
         rc = record_accounts(g, &flushed);
