@@ -46,7 +46,8 @@ size_t acache_count(const struct acache *c);
 struct acache_ent *acache_find(struct acache *c, const char *id);
 /* A new entry for id, which must not be in the cache, with the state of
  * ej_account_init, no service, neither stored nor changed: *out is owned
- * by the cache. EJ_INVALID for an id longer than max_id bytes. */
+ * by the cache. EJ_INVALID for an id longer than max_id bytes, EJ_TOO_BIG
+ * past 2^32 - 2 entries, EJ_NOMEM. */
 enum ej_err acache_add(struct acache *c, const char *id, size_t max_id,
                        struct acache_ent **out);
 /* The changed entries, sorted by id (so that writing them back walks the
