@@ -9,7 +9,10 @@
  *    rows ingest writes, without validation or account state). The log
  *    leg serializes the bodies as ingest does (jcanon_put into one buffer
  *    kept from batch to batch, the same bytes as json_dumps), so that the
- *    two figures keep measuring the same serializer.
+ *    two figures keep measuring the same serializer. Under that, SQLite's
+ *    own share: the rows the log leg stored (same schema, pragmas, ids,
+ *    bodies and hashes), inserted again into a fresh database with nothing
+ *    computed in the timed loop.
  * Usage: ereje-bench-anon OUT.json (appends to the file bench_core made)
  * [ACCOUNTS] */
 #include <stdio.h>
@@ -147,13 +150,14 @@ int main(int argc, char **argv)
     char dir[] = "/tmp/ereje-bench-XXXXXX";
     if (!mkdtemp(dir))
         return 3;
-    char db1[300], db2[300], db3[300];
+    char db1[300], db2[300], db3[300], db4[300];
     snprintf(db1, sizeof db1, "%s/ingest.db", dir);
     snprintf(db2, sizeof db2, "%s/plain.db", dir);
     snprintf(db3, sizeof db3, "%s/log.db", dir);
+    snprintf(db4, sizeof db4, "%s/rows.db", dir);
     json_t **evs = malloc(BATCH * sizeof *evs);
     struct ingest_result *res = malloc(BATCH * sizeof *res);
-    struct ej_store *st, *lst;
+    struct ej_store *st, *lst, *rst;
     struct ingest *ing;
     struct ej_event *lev = malloc(BATCH * sizeof *lev);
     char **lbody = malloc(BATCH * sizeof *lbody);
@@ -163,11 +167,12 @@ int main(int argc, char **argv)
     if (!evs || !res || !lev || !lbody || !loff ||
         ej_store_open(ej_store_sqlite(), db1, &st) != EJ_OK ||
         ej_store_open(ej_store_sqlite(), db3, &lst) != EJ_OK ||
+        ej_store_open(ej_store_sqlite(), db4, &rst) != EJ_OK ||
         ingest_new(st, p, NULL, &ing) != EJ_OK)
         return 3;
     demo_seed(&g, 11);
     size_t n_acc2 = 100000;
-    double t_ingest = 0, t_plain = 0, t_log = 0;
+    double t_ingest = 0, t_plain = 0, t_log = 0, t_rows = 0;
     sqlite3 *pdb;
     sqlite3_stmt *ins;
     if (sqlite3_open(db2, &pdb) != SQLITE_OK ||
@@ -178,6 +183,23 @@ int main(int argc, char **argv)
                      NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(pdb, "INSERT INTO plain VALUES (?,?,?,?)", -1,
                            &ins, NULL) != SQLITE_OK)
+        return 3;
+    /* rows.db has the store's schema (made by ej_store_open above) and is
+     * written with the store's pragmas (store_sqlite.c). */
+    ej_store_close(rst);
+    sqlite3 *rdb;
+    sqlite3_stmt *rins;
+    if (sqlite3_open(db4, &rdb) != SQLITE_OK ||
+        sqlite3_exec(rdb,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                     "PRAGMA cache_size=-16384; PRAGMA wal_autocheckpoint=4000",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(rdb,
+                           "INSERT INTO events (seq, id, type, at_ms, "
+                           "recorded_ms, subject, pack_id, pack_version, "
+                           "rules, body, prev_hash, hash) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &rins, NULL) != SQLITE_OK)
         return 3;
     struct ingest_stats stats = {0};
     for (size_t b = 0; b < N_EV / BATCH; b++) {
@@ -238,6 +260,30 @@ int main(int argc, char **argv)
         if (ej_store_append(lst, lev, BATCH, NULL) != EJ_OK)
             return 3;
         t_log += now_s() - t;
+        t = now_s();
+        sqlite3_exec(rdb, "BEGIN", NULL, NULL, NULL);
+        for (size_t i = 0; i < BATCH; i++) {
+            const struct ej_event *e = &lev[i];
+            sqlite3_bind_int64(rins, 1, (sqlite3_int64)e->seq);
+            sqlite3_bind_text(rins, 2, e->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(rins, 3, e->type, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(rins, 4, e->at_ms);
+            sqlite3_bind_int64(rins, 5, e->recorded_ms);
+            sqlite3_bind_text(rins, 6, e->subject, -1, SQLITE_STATIC);
+            sqlite3_bind_text(rins, 7, e->pack_id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(rins, 8, e->pack_version, -1, SQLITE_STATIC);
+            sqlite3_bind_text(rins, 9, e->rules, -1, SQLITE_STATIC);
+            sqlite3_bind_text(rins, 10, e->body, -1, SQLITE_STATIC);
+            sqlite3_bind_blob(rins, 11, e->prev_hash, EJ_HASH_LEN,
+                              SQLITE_STATIC);
+            sqlite3_bind_blob(rins, 12, e->hash, EJ_HASH_LEN, SQLITE_STATIC);
+            if (sqlite3_step(rins) != SQLITE_DONE)
+                return 3;
+            sqlite3_reset(rins);
+        }
+        if (sqlite3_exec(rdb, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            return 3;
+        t_rows += now_s() - t;
         for (size_t i = 0; i < BATCH; i++)
             free(lbody[i]);
         for (size_t i = 0; i < BATCH; i++)
@@ -253,8 +299,11 @@ int main(int argc, char **argv)
     report("plain_batched_insert_rate", N_EV / t_plain, "/s");
     report("ingest_vs_plain_insert", t_plain / t_ingest, "x");
     report("log_append_only_vs_plain_insert", t_plain / t_log, "x");
+    report("event_rows_insert_only_vs_plain_insert", t_plain / t_rows, "x");
     sqlite3_finalize(ins);
     sqlite3_close(pdb);
+    sqlite3_finalize(rins);
+    sqlite3_close(rdb);
     ingest_free(ing);
     ej_store_close(st);
     ej_store_close(lst);
@@ -280,6 +329,11 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "%s/plain.db-wal", dir);
     unlink(cmd);
     snprintf(cmd, sizeof cmd, "%s/plain.db-shm", dir);
+    unlink(cmd);
+    unlink(db4);
+    snprintf(cmd, sizeof cmd, "%s/rows.db-wal", dir);
+    unlink(cmd);
+    snprintf(cmd, sizeof cmd, "%s/rows.db-shm", dir);
     unlink(cmd);
     rmdir(dir);
     ej_policy_free(p);
