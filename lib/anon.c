@@ -77,10 +77,14 @@ uint32_t ej_anon_measure(const struct ej_anon_rule *r, const uint32_t *daily,
         return m;
     }
     case EJ_COUNT_AVERAGE: {
+        /* Rounded so that ej_anon_above compares the exact mean: for an
+         * integer threshold T, mean > T exactly when ceil(mean) > T, and
+         * mean >= T exactly when floor(mean) >= T. Rounding down for a
+         * strict rule would keep {5000, 5001} (5000.5) below 5,000. */
         uint64_t sum = 0;
         for (size_t i = 0; i < n; i++)
             sum += daily[i];
-        return (uint32_t)(sum / n);
+        return (uint32_t)(r->or_equal ? sum / n : (sum + n - 1) / n);
     }
     case EJ_COUNT_CURRENT:
         break;

@@ -120,7 +120,9 @@ static const struct ej_param_spec fine_schedule[] = {
 static const struct ej_param_spec follower_threshold[] = {
     PI("threshold", true, 1, 1e12, "followers the count is compared to"),
     PE("comparison", comparisons, "greater: strictly more than threshold"),
-    PE("counting", countings, "current count, or max/average over window"),
+    PE("counting", countings,
+       "current count, or max/average over window (the exact mean is "
+       "compared: 5000.5 is above 5,000)"),
     PI("window_days", true, 1, 366, "days for max and average counting"),
     {"min_kz_share", EJ_VAL_NUMBER, EJ_VAL_NULL, true, true, 0, 1, NULL,
      "least share of the audience in Kazakhstan (null: any)"},

@@ -105,7 +105,9 @@ EJ_EXTERN bool ej_anon_above(const struct ej_anon_rule *r, uint32_t measure,
                              uint16_t kz_share_pm);
 
 /* The measure from a window of daily counts, oldest first (current: the
- * last; max; average, rounded down). n >= 1. */
+ * last; max; average, rounded up for a strictly-greater rule and down for
+ * greater_or_equal, so that ej_anon_above compares the exact mean with the
+ * threshold). n >= 1. */
 EJ_EXTERN uint32_t ej_anon_measure(const struct ej_anon_rule *r,
                                    const uint32_t *daily, size_t n);
 
