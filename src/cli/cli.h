@@ -96,6 +96,17 @@ enum ej_err cli_read_file(const char *path, size_t max, char **out,
 int cli_load_policy(const struct cli_ctx *ctx, char **extra_files,
                     size_t n_extra, struct ej_policy **out);
 
+struct ej_store;
+
+/* Open the SQLite store at db for cmd. A command that reads or acts on
+ * what is recorded passes create false: a missing or empty file is then an
+ * error, not a new empty database that answers "nothing found" to a
+ * mistyped path. Commands that record something new (keys create, ingest,
+ * order add, author add) pass true. Returns EXIT_OK or EXIT_ENV (message
+ * printed); *out, owned by the caller (ej_store_close), only on EXIT_OK. */
+int cli_open_store(const char *cmd, const char *db, bool create,
+                   struct ej_store **out);
+
 /* Load a zone from tzdata. EJ_TZ_UNKNOWN when the file does not exist. */
 enum ej_err cli_load_tz(const struct cli_ctx *ctx, const char *name,
                         struct ej_tz **out);

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+
+#include "ereje/store.h"
 
 void cli_err(const char *fmt, ...)
 {
@@ -126,5 +129,32 @@ int cli_parse_opts(int argc, char **argv, int start,
             return EXIT_BADINPUT;
         }
     }
+    return EXIT_OK;
+}
+
+int cli_open_store(const char *cmd, const char *db, bool create,
+                   struct ej_store **out)
+{
+    if (!create) {
+        struct stat sb;
+        if (stat(db, &sb) != 0) {
+            cli_err("%s: %s: %s", cmd, db,
+                    errno == ENOENT ? "no such database" : strerror(errno));
+            return EXIT_ENV;
+        }
+        if (!S_ISREG(sb.st_mode) || sb.st_size == 0) {
+            cli_err("%s: %s: %s", cmd, db,
+                    S_ISREG(sb.st_mode) ? "an empty file, not a database"
+                                        : "not a regular file");
+            return EXIT_ENV;
+        }
+    }
+    struct ej_store *st;
+    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
+    if (rc != EJ_OK) {
+        cli_err("%s: cannot open %s: %s", cmd, db, ej_strerror(rc));
+        return EXIT_ENV;
+    }
+    *out = st;
     return EXIT_OK;
 }

@@ -104,18 +104,10 @@ int cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
         cli_err("audit: --db FILE is required");
         return EXIT_BADINPUT;
     }
-    FILE *probe = fopen(db, "rb");
-    if (!probe) {
-        cli_err("audit: %s: no such database", db);
-        return EXIT_ENV;
-    }
-    fclose(probe);
     struct ej_store *st;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("audit: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store("audit", db, false, &st) != EXIT_OK)
         return EXIT_ENV;
-    }
+    enum ej_err rc;
     int status = EXIT_ENV;
     if (verify) {
         struct ej_verify_result r;

@@ -46,12 +46,11 @@ int cmd_cases(struct cli_ctx *ctx, int argc, char **argv)
     if (st != EXIT_OK)
         return st;
     struct ej_store *s;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &s);
-    if (rc != EJ_OK) {
-        cli_err("cases: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store("cases sweep", db, false, &s) != EXIT_OK) {
         ej_policy_free(p);
         return EXIT_ENV;
     }
+    enum ej_err rc;
     size_t n, unknown;
     rc = cases_sweep(s, p, now, wall, &n, &unknown);
     if (rc != EJ_OK) {

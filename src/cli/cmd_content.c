@@ -555,9 +555,9 @@ static int setup(struct cli_ctx *ctx, const struct copts *o, const char *cmd,
         return EXIT_BADINPUT;
     }
     if (o->db) {
-        rc = ej_store_open(ej_store_sqlite(), o->db, &r->st);
-        if (rc == EJ_OK)
-            rc = reupload_new(&r->reup);
+        if (cli_open_store(cmd, o->db, false, &r->st) != EXIT_OK)
+            return EXIT_ENV;
+        rc = reupload_new(&r->reup);
         if (rc == EJ_OK)
             rc = reupload_load(r->reup, r->st);
         if (rc != EJ_OK) {
@@ -730,11 +730,10 @@ int cmd_author(struct cli_ctx *ctx, int argc, char **argv)
         return EXIT_BADINPUT;
     }
     struct ej_store *st = NULL;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("author: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store(add ? "author add" : "author list", db, add, &st) !=
+        EXIT_OK)
         return EXIT_ENV;
-    }
+    enum ej_err rc;
     status = EXIT_OK;
     if (add) {
         /* The same validation as the API: build the JSON object. */

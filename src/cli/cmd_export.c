@@ -163,12 +163,9 @@ int cmd_export(struct cli_ctx *ctx, int argc, char **argv)
         cli_err("export sor: no pack with a time zone");
         goto out;
     }
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("export sor: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store("export sor", db, false, &st) != EXIT_OK)
         goto out;
-    }
-    rc = ej_store_ops_of(st)->orders_scan(st, one, &c);
+    enum ej_err rc = ej_store_ops_of(st)->orders_scan(st, one, &c);
     if (rc == EJ_OK && !c.io_error)
         rc = ej_store_ops_of(st)->complaints_scan(st, one_complaint, &c);
     c.p = p;

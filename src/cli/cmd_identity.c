@@ -74,9 +74,7 @@ int cmd_identity(struct cli_ctx *ctx, int argc, char **argv)
     vault_iin_hash(&v, iin, 12, h);
     sodium_memzero(line, sizeof line);
     struct ej_store *st;
-    rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("identity: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store("identity find", db, false, &st) != EXIT_OK) {
         vault_wipe(&v);
         return EXIT_ENV;
     }

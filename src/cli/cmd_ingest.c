@@ -106,11 +106,9 @@ int cmd_ingest(struct cli_ctx *ctx, int argc, char **argv)
     if (status != EXIT_OK)
         goto out;
     status = EXIT_ENV;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("ingest: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store("ingest", db, true, &st) != EXIT_OK)
         goto out;
-    }
+    enum ej_err rc;
     if (ingest_new(st, p, vp, &g) != EJ_OK)
         goto out;
     /* content.published is checked against the re-upload bank too */

@@ -45,11 +45,9 @@ static int keys_revoke(int argc, char **argv)
         return EXIT_BADINPUT;
     }
     struct ej_store *st;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("keys: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store("keys revoke", db, false, &st) != EXIT_OK)
         return EXIT_ENV;
-    }
+    enum ej_err rc;
     int64_t now = cli_now_ms();
     int status = EXIT_ENV;
     const struct ej_store_ops *ops = ej_store_ops_of(st);
@@ -142,11 +140,9 @@ int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
         return EXIT_BADINPUT;
     }
     struct ej_store *st;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("keys: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store("keys create", db, true, &st) != EXIT_OK)
         return EXIT_ENV;
-    }
+    enum ej_err rc;
     char key[KEY_TEXT_LEN + 1], id[17];
     unsigned char hash[EJ_HASH_LEN];
     keys_generate(key, id, hash);

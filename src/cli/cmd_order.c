@@ -183,11 +183,10 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
     if (status != EXIT_OK)
         return status;
     status = EXIT_ENV;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("order: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store(strcmp(verb, "add") == 0 ? "order add" : "order", db,
+                       strcmp(verb, "add") == 0, &st) != EXIT_OK)
         goto out;
-    }
+    enum ej_err rc;
     struct ej_order_row row;
     struct order_error err = {0};
     /* Without an authority_request rule orders cannot be added; those

@@ -118,12 +118,10 @@ int cmd_registry(struct cli_ctx *ctx, int argc, char **argv)
     int status = cli_load_policy(ctx, NULL, 0, &p);
     if (status != EXIT_OK)
         goto out;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("registry: cannot open %s: %s", db, ej_strerror(rc));
-        status = EXIT_ENV;
+    status = cli_open_store("registry export", db, false, &st);
+    if (status != EXIT_OK)
         goto out;
-    }
+    enum ej_err rc;
     char why[300] = "";
     struct out out = {identity, NULL, 0, 0, false};
     rc = registry_export(st, p, &o, print_line, &out, why, sizeof why, NULL);

@@ -62,12 +62,11 @@ int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
     const struct ej_value *cmp = ej_rule_param(rule, "comparison");
     bool or_equal = cmp && strcmp(cmp->u.s, "greater_or_equal") == 0;
     struct ej_store *s;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &s);
-    if (rc != EJ_OK) {
-        cli_err("report: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store("report audience", db, false, &s) != EXIT_OK) {
         ej_policy_free(p);
         return EXIT_ENV;
     }
+    enum ej_err rc;
     struct ej_audience_month m = {.year = first.year, .month = first.month};
     int32_t d0 = (int32_t)ej_date_to_days(first);
     int32_t d1 = d0 + ej_date_month_days(first.year, first.month) - 1;

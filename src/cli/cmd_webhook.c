@@ -100,11 +100,10 @@ int cmd_webhook(struct cli_ctx *ctx, int argc, char **argv)
         }
     }
     struct ej_store *st = NULL;
-    enum ej_err rc = ej_store_open(ej_store_sqlite(), db, &st);
-    if (rc != EJ_OK) {
-        cli_err("webhook: cannot open %s: %s", db, ej_strerror(rc));
+    if (cli_open_store(list ? "webhook list" : "webhook replay", db, false,
+                       &st) != EXIT_OK)
         return EXIT_ENV;
-    }
+    enum ej_err rc;
     if (list) {
         bool ok = true;
         rc = ej_store_ops_of(st)->wh_scan(st, status_s, print_one, &ok);

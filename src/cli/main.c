@@ -76,8 +76,8 @@ static void usage(FILE *f)
             "\n"
             "Exit status: 0 success; 1 the command found what it reports; "
             "2 usage error\nor malformed input (pack, number, date, "
-            "duration); 3 environment error\n(unreadable file, out of "
-            "memory).\n",
+            "duration); 3 environment error\n(unreadable file, a database "
+            "that does not exist, out of memory).\n",
             EJ_DEFAULT_POLICY_DIR);
 }
 

@@ -155,6 +155,27 @@ run order-unknown 2 "$E" order show --db "$ODB" --id ord_nope
 run order-audit 0 "$E" audit verify --db "$ODB"
 has order-audit out "ok: 10 events"
 
+# Commands that read what is recorded do not create a mistyped database
+# (an empty one would answer "nothing found" with status 0); those that
+# record something new do.
+for c in "registry export" "report audience --month 2026-11" "order list" \
+         "export sor --from 2026-11-01 --to 2026-11-30" "cases sweep" \
+         "webhook list" "author list --id a" "audit verify" "audit export"; do
+    # shellcheck disable=SC2086
+    run "typo-db $c" 3 "$E" $c --db "$T/typo.db" &&
+        has "typo-db $c" err "$T/typo.db: no such database"
+    [ ! -e "$T/typo.db" ] && pass=$((pass + 1)) ||
+        { echo "FAIL typo-db $c: created $T/typo.db"; fail=$((fail + 1)); rm -f "$T/typo.db"; }
+done
+: >"$T/empty.db"
+run empty-db 3 "$E" audit verify --db "$T/empty.db" &&
+    has empty-db err "an empty file, not a database"
+[ ! -s "$T/empty.db" ] && pass=$((pass + 1)) ||
+    { echo "FAIL empty-db: audit verify wrote into it"; fail=$((fail + 1)); }
+run new-db-order-add 0 "$E" order add --db "$T/new.db" --body MCI --number N-1 \
+    --basis fraud --target post:n1 --action remove \
+    --received-at 2026-11-28T10:00:00+05:00
+
 # Content labelling: classify, label, author, audit content.
 M="--model $SRC/models/content.model"
 printf '%s\n' \
