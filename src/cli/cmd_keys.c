@@ -1,5 +1,6 @@
 /* cmd_keys.c: ereje keys create --db FILE --role ROLE [--label TEXT] */
 #include "cli.h"
+#include "jw.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,10 @@ int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
         cli_err("keys create: --label is longer than 200 bytes");
         return EXIT_BADINPUT;
     }
+    if (!jw_utf8_valid(label)) {
+        cli_err("keys create: --label is not UTF-8 text");
+        return EXIT_BADINPUT;
+    }
     struct ej_store *st;
     if (cli_open_store("keys create", db, true, &st) != EXIT_OK)
         return EXIT_ENV;
@@ -147,9 +152,15 @@ int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
     unsigned char hash[EJ_HASH_LEN];
     keys_generate(key, id, hash);
     int64_t now = cli_now_ms();
-    rc = ej_store_key_add(st, id, role, hash, label, now);
+    /* The key and its key.created event commit together: no live key
+     * without its record in the audit log. */
+    const struct ej_store_ops *ops = ej_store_ops_of(st);
     int status = EXIT_ENV;
+    rc = ops->begin(st);
+    if (rc == EJ_OK)
+        rc = ej_store_key_add(st, id, role, hash, label, now);
     if (rc != EJ_OK) {
+        ops->rollback(st);
         cli_err("keys: cannot store the key: %s", ej_strerror(rc));
         goto out;
     }
@@ -166,7 +177,10 @@ int cmd_keys(struct cli_ctx *ctx, int argc, char **argv)
                           .body = btext};
     rc = btext ? ej_store_append(st, &ev, 1, NULL) : EJ_NOMEM;
     free(btext);
+    if (rc == EJ_OK)
+        rc = ops->commit(st);
     if (rc != EJ_OK) {
+        ops->rollback(st);
         cli_err("keys: cannot record the creation: %s", ej_strerror(rc));
         goto out;
     }

@@ -27,6 +27,20 @@ for role in platform auditor admin; do
     [ "$role" = platform ] &&
         PLAT=$(sed -n 's/.*"key":"\(ejk_[0-9a-f]\{64\}\)".*/\1/p' "$T/out")
 done
+
+# A key is stored only together with its key.created event. A label the
+# log cannot hold is refused before anything is written; and when the
+# event cannot be appended (a trigger on a copy refuses it), the key is
+# rolled back with it.
+run keys-bad-label 2 "$E" --policy-dir "$SRC/policies" keys create \
+    --db "$DB" --role admin --label "$(printf 'a\377b')"
+eq "keys-bad-label: keys stored" "$(sqlite3 "$DB" 'SELECT count(*) FROM api_keys')" 3
+cp "$DB" "$T/trig.db"
+sqlite3 "$T/trig.db" "CREATE TRIGGER no_key_log BEFORE INSERT ON events
+    WHEN NEW.type = 'key.created' BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+run keys-no-log 3 "$E" --policy-dir "$SRC/policies" keys create \
+    --db "$T/trig.db" --role admin --label "no log"
+eq "keys-no-log: keys stored" "$(sqlite3 "$T/trig.db" 'SELECT count(*) FROM api_keys')" 3
 "$E" --policy-dir "$SRC/policies" serve --db "$DB" --listen 127.0.0.1:0 \
     >"$T/srv.out" 2>"$T/srv.err" &
 SPID=$!
