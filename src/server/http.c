@@ -313,11 +313,26 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
             r->state = REQ_DONE;
             return send_reply(r);
         }
+        /* The key is checked on the headers, before any body is kept: a
+         * client without a valid key must not make the server hold up to
+         * max-body bytes per connection. Its body is read and discarded
+         * like an oversize one, and the 401 or 403 goes out at its end. */
+        if (r->route && r->route->roles && !authorize(r))
+            r->denied = true;
         return MHD_YES;
     }
     if (r->state == REQ_BODY && *upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (r->denied) {
+            r->discarded += n;
+            if (r->discarded > SRV_DISCARD_LIMIT) {
+                r->state = REQ_DONE;
+                r->close = true;
+                return send_reply(r);
+            }
+            return MHD_YES;
+        }
         if (r->too_big || r->len + n > req_max_body(r)) {
             /* Read the rest and discard it, so that the client gets its
              * 413 at the end (a reply sent mid-upload is lost to the
@@ -356,14 +371,16 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
 
     /* The whole request is here. */
     r->state = REQ_DONE;
-    if (r->too_big) {
+    if (r->denied) {
+        /* the 401 or 403 authorize() prepared */
+    } else if (r->too_big) {
         req_error(r, 413, "BODY_TOO_LARGE", "the body exceeds the limit");
     } else if (!r->route) {
         req_error(r, r->route_status,
                   r->route_status == 405 ? "METHOD_NOT_ALLOWED" : "NOT_FOUND",
                   r->route_status == 405 ? "this path takes another method"
                                          : "no such endpoint");
-    } else if (!r->route->roles || authorize(r)) {
+    } else {
         r->route->handler(s, r);
         if (r->committing)
             return MHD_YES; /* the resumed call sends the reply */

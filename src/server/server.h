@@ -196,6 +196,7 @@ struct req {
     char *body;
     size_t len, cap;
     bool too_big;
+    bool denied;           /* the key was refused: the body is discarded */
     size_t discarded;      /* bytes of an oversize body thrown away */
     bool sent;             /* a response was queued */
     bool close;            /* ask the client to close the connection */

@@ -273,6 +273,16 @@ chunked() {
 }
 chunked chunked-at-limit 200 "$T/b65536"
 chunked chunked-over-limit 413 "$T/b65537" && has chunked-over-limit body BODY_TOO_LARGE
+# Without a valid key no body is kept: the key is checked on the headers
+# and the body discarded, so an unauthenticated chunked body over the limit
+# gets its 401, not the 413 of a body the server would have buffered.
+code=$(curl -sS -o "$T/body" -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
+    --data-binary "@$T/b70000" "http://127.0.0.1:$PORT$CHECK" 2>"$T/curlerr")
+eq chunked-no-key "$code" 401 && has chunked-no-key body '"code":"UNAUTHORIZED"'
+code=$(curl -sS -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer ejk_not_a_key" \
+    -H 'Transfer-Encoding: chunked' --data-binary "@$T/b65536" \
+    "http://127.0.0.1:$PORT$CHECK" 2>"$T/curlerr")
+eq chunked-bad-key "$code" 401
 
 # Metrics count what happened: exact deltas over a few requests.
 m200=$(metric 'ereje_http_requests_total{route="/v1/registrations/check",code="200"}')
