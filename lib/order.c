@@ -94,16 +94,26 @@ static enum ej_err touch(struct ej_clock *c, int64_t at_ms)
     return rc == EJ_OK ? ej_clock_resume(c, at_ms) : rc;
 }
 
+/* Stop a clock for a clarification (stop), unless it has already run out:
+ * a clarification asked after a deadline does not undo its breach. The
+ * pause is ereje's assumption; the law counts from receipt. */
+static enum ej_err pause_clock(bool stop, struct ej_clock *c, int64_t at_ms)
+{
+    int64_t due;
+    if (stop && ej_clock_due(c, at_ms, &due) == EJ_OK && at_ms < due)
+        return ej_clock_pause(c, at_ms);
+    return touch(c, at_ms);
+}
+
 enum ej_err ej_order_pause(const struct ej_order_rules *r,
                            struct ej_order *o, int64_t at_ms)
 {
     if (o->state != EJ_ORDER_OPEN)
         return EJ_INVALID;
     struct ej_order n = *o;
-    enum ej_err (*f)(struct ej_clock *, int64_t) =
-        r->pause_on_clarification ? ej_clock_pause : touch;
-    if (f(&n.consider, at_ms) != EJ_OK ||
-        (n.has_effect && f(&n.effect, at_ms) != EJ_OK))
+    bool stop = r->pause_on_clarification;
+    if (pause_clock(stop, &n.consider, at_ms) != EJ_OK ||
+        (n.has_effect && pause_clock(stop, &n.effect, at_ms) != EJ_OK))
         return EJ_INVALID;
     n.state = EJ_ORDER_CLARIFYING;
     *o = n;
@@ -115,13 +125,12 @@ enum ej_err ej_order_resume(struct ej_order *o, int64_t at_ms)
     if (o->state != EJ_ORDER_CLARIFYING)
         return EJ_INVALID;
     struct ej_order n = *o;
-    /* The clocks were stopped at the pause, or ran on (a pack whose
-     * pause_on_clarification is false). */
-    enum ej_err (*f)(struct ej_clock *, int64_t) =
-        n.consider.paused ? ej_clock_resume : touch;
-    enum ej_err rc = f(&n.consider, at_ms);
+    /* Each clock was stopped at the pause, or ran on (a pack whose
+     * pause_on_clarification is false, or a clock already run out). */
+    enum ej_err rc = (n.consider.paused ? ej_clock_resume : touch)(
+        &n.consider, at_ms);
     if (rc == EJ_OK && n.has_effect)
-        rc = f(&n.effect, at_ms);
+        rc = (n.effect.paused ? ej_clock_resume : touch)(&n.effect, at_ms);
     if (rc != EJ_OK)
         return rc;
     n.state = EJ_ORDER_OPEN;

@@ -86,7 +86,9 @@ EJ_EXTERN enum ej_err ej_order_open(const struct ej_order_rules *r,
 
 /* The platform asked for a clarification at at_ms: both clocks stop, or,
  * when r->pause_on_clarification is false, the order awaits it with its
- * clocks running. EJ_INVALID unless open. */
+ * clocks running. A clock already past its due at at_ms runs on: a
+ * clarification asked after a deadline does not undo the breach.
+ * EJ_INVALID unless open. */
 EJ_EXTERN enum ej_err ej_order_pause(const struct ej_order_rules *r,
                                      struct ej_order *o, int64_t at_ms);
 /* The clarification arrived: stopped clocks run again, their due instants

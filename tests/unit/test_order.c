@@ -220,6 +220,47 @@ static void close_while_clarifying(void **state)
     ej_policy_free(f.p);
 }
 
+/* A clarification asked after the 24 hours ran out does not undo the
+ * breach: the run-out clock runs on through the pause and the resume; a
+ * clock still running (the longer effect clock) stops as usual. */
+static void pause_after_deadline_keeps_breach(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    struct ej_order_alert a[8];
+    int64_t c, e;
+    char b[EJ_INSTANT_TEXT_MAX];
+    setup(&f);
+    f.r.has_effect = true;
+    f.r.effect_within = (struct ej_duration){72, EJ_DUR_HOURS};
+    f.r.effect_mode = EJ_MODE_ENFORCE;
+    int64_t rcv = tu_instant("2026-11-20T20:00:00+05:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    int64_t late = tu_instant("2026-11-22T20:00:00+05:00");
+    assert_true(ej_order_overdue(&f.r, &o, late));
+    assert_int_equal(ej_order_pause(&f.r, &o, late), EJ_OK);
+    assert_true(o.state == EJ_ORDER_CLARIFYING);
+    assert_false(o.consider.paused);
+    assert_true(o.effect.paused);
+    int64_t later = tu_instant("2026-12-10T00:00:00+05:00");
+    assert_true(ej_order_overdue(&f.r, &o, later));
+    assert_int_equal(ej_order_resume(&o, tu_instant("2026-12-20T22:00:00+05:00")),
+                     EJ_OK);
+    assert_int_equal(ej_order_dues(&o, later, &c, &e), EJ_OK);
+    assert_string_equal(iso(c, b), "2026-11-21T20:00:00+05:00");
+    /* The effect clock stopped for the 28 days 2 hours of the pause. */
+    assert_string_equal(iso(e, b), "2026-12-21T22:00:00+05:00");
+    assert_true(ej_order_overdue(&f.r, &o, later));
+    /* The consideration breach is still there to be reported. */
+    size_t n = ej_order_alerts(&f.r, &o, later, a, 8);
+    bool breach = false;
+    for (size_t i = 0; i < n; i++)
+        breach |= a[i].breach && !a[i].effect;
+    assert_true(breach);
+    ej_policy_free(f.p);
+}
+
 static void overdue_on_either_clock(void **state)
 {
     (void)state;
@@ -262,6 +303,7 @@ int main(void)
         cmocka_unit_test(pause_and_resume),
         cmocka_unit_test(clarification_without_pause),
         cmocka_unit_test(close_while_clarifying),
+        cmocka_unit_test(pause_after_deadline_keeps_breach),
         cmocka_unit_test(overdue_on_either_clock),
         cmocka_unit_test(across_zone_change),
     };
