@@ -250,6 +250,21 @@ enum ej_err orders_add(struct ej_store *st, const struct ej_policy *p,
         ops->rollback(st);
         return EJ_INVALID;
     }
+    /* An order whose receipt or deadlines cannot be written as dates
+     * (before 0001 or after 9999 in UTC) would be stored with null times
+     * and never fall due: refused. */
+    int64_t cdue, edue;
+    char tb[EJ_INSTANT_TEXT_MAX];
+    if (ej_order_dues(&out->order, in->received_ms, &cdue, &edue) != EJ_OK ||
+        ej_instant_format(in->received_ms, 0, tb) != EJ_OK ||
+        ej_instant_format(cdue, 0, tb) != EJ_OK ||
+        (out->order.has_effect && ej_instant_format(edue, 0, tb) != EJ_OK)) {
+        refuse(err, "RANGE", "%s",
+               "received_at: the receipt or its deadlines fall outside the "
+               "years 0001-9999 (UTC)");
+        ops->rollback(st);
+        return EJ_INVALID;
+    }
     json_t *ta = json_array();
     for (size_t i = 0; i < in->n_targets; i++)
         json_array_append_new(ta, json_string(in->targets[i]));

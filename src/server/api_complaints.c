@@ -108,12 +108,9 @@ static void go(struct srv *s, struct req *r, enum cmp_kind kind, bool body,
         return;
     if (need_at) {
         const char *at = str(w->body, "at");
-        enum ej_err rc = at ? ej_instant_parse(at, strlen(at), &w->at_ms, NULL)
-                            : EJ_OK; /* default: now */
-        if (rc != EJ_OK) {
-            req_error(r, 400, ej_errname(rc), ej_strerror(rc));
+        /* default: now */
+        if (at && !req_instant(r, "at", at, strlen(at), &w->at_ms))
             return;
-        }
     }
     r->finish = finish;
     r->pend.job = run;

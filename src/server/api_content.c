@@ -271,13 +271,12 @@ void api_content_check(struct srv *s, struct req *r)
     }
     const json_t *at = json_object_get(body, "at");
     if (ok && at && !json_is_null(at)) {
-        enum ej_err rc = json_is_string(at)
-                             ? ej_instant_parse(json_string_value(at),
-                                                json_string_length(at),
-                                                &w->at_ms, NULL)
-                             : EJ_TIME_SYNTAX;
-        if (rc != EJ_OK) {
-            req_error(r, 400, ej_errname(rc), ej_strerror(rc));
+        if (!json_is_string(at)) {
+            req_error(r, 400, ej_errname(EJ_TIME_SYNTAX),
+                      ej_strerror(EJ_TIME_SYNTAX));
+            ok = false;
+        } else if (!req_instant(r, "at", json_string_value(at),
+                                json_string_length(at), &w->at_ms)) {
             ok = false;
         }
     }

@@ -171,12 +171,7 @@ static bool body_at(struct req *r, struct order_work *w, const char *key)
         req_error(r, 400, "FIELD_MISSING", key);
         return false;
     }
-    enum ej_err rc = ej_instant_parse(at, strlen(at), &w->at_ms, NULL);
-    if (rc != EJ_OK) {
-        req_error(r, 400, ej_errname(rc), ej_strerror(rc));
-        return false;
-    }
-    return true;
+    return req_instant(r, key, at, strlen(at), &w->at_ms);
 }
 
 void api_order_add(struct srv *s, struct req *r)
@@ -226,10 +221,9 @@ void api_order_list(struct srv *s, struct req *r)
                   "state: open, overdue, closed or all");
         return;
     }
-    if (at && ej_instant_parse(at, strlen(at), &w->at_ms, NULL) != EJ_OK) {
-        req_error(r, 400, "TIME_SYNTAX", "at: ISO 8601 with an offset (%2B)");
+    if (at && !req_instant(r, "at (ISO 8601 with an offset, + as %2B)", at,
+                           strlen(at), &w->at_ms))
         return;
-    }
     submit(r);
 }
 

@@ -102,12 +102,9 @@ void api_registry(struct srv *s, struct req *r)
     const char *at = arg(r, "at"), *format = arg(r, "format"),
                *ident = arg(r, "include_identity");
     if (at) {
-        enum ej_err rc = ej_instant_parse(at, strlen(at), &w->opts.at_ms, NULL);
-        if (rc != EJ_OK) {
-            req_error(r, 400, ej_errname(rc), "at: not an ISO 8601 instant "
-                                              "with an offset");
+        if (!req_instant(r, "at (ISO 8601 with an offset, + as %2B)", at,
+                         strlen(at), &w->opts.at_ms))
             return;
-        }
     } else {
         w->opts.at_ms = srv_now_ms();
     }

@@ -39,6 +39,25 @@ void req_error(struct req *r, int status, const char *code,
                         message));
 }
 
+bool req_instant(struct req *r, const char *field, const char *text,
+                 size_t len, int64_t *out)
+{
+    int64_t ms;
+    char tb[EJ_INSTANT_TEXT_MAX], msg[200];
+    enum ej_err rc = ej_instant_parse(text, len, &ms, NULL);
+    if (rc == EJ_OK && ej_instant_format(ms, 0, tb) != EJ_OK)
+        rc = EJ_RANGE;
+    if (rc != EJ_OK) {
+        snprintf(msg, sizeof msg, "%.40s: %s", field,
+                 rc == EJ_RANGE ? "outside the years 0001-9999 in UTC"
+                                : ej_strerror(rc));
+        req_error(r, 400, ej_errname(rc), msg);
+        return false;
+    }
+    *out = ms;
+    return true;
+}
+
 void req_error_field(struct req *r, const struct rj_error *e)
 {
     char msg[400];

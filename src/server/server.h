@@ -231,6 +231,11 @@ void req_error_field(struct req *r, const struct rj_error *e);
 /* Parse the body as a JSON object within the depth limit; on failure
  * replies 400 and returns NULL. */
 json_t *req_json(struct req *r);
+/* Parse an ISO 8601 instant with an offset from a request's field; it
+ * must be writable as a date in UTC (years 0001-9999). Replies 400 (the
+ * error's code, naming field) and returns false otherwise. */
+bool req_instant(struct req *r, const char *field, const char *text,
+                 size_t len, int64_t *out);
 /* Any JSON value within the depth limit; replies 400 and returns NULL. */
 json_t *req_json_any(struct req *r);
 bool json_depth_ok(const char *s, size_t n);

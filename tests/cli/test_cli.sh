@@ -175,6 +175,9 @@ run empty-db 3 "$E" audit verify --db "$T/empty.db" &&
 run new-db-order-add 0 "$E" order add --db "$T/new.db" --body MCI --number N-1 \
     --basis fraud --target post:n1 --action remove \
     --received-at 2026-11-28T10:00:00+05:00
+run order-add-range 2 "$E" order add --db "$T/new.db" --body MCI --number N-2 \
+    --basis fraud --target post:n2 --action remove \
+    --received-at 9999-12-31T23:59:59-12:00 && has order-add-range err "[RANGE]"
 
 # Content labelling: classify, label, author, audit content.
 M="--model $SRC/models/content.model"

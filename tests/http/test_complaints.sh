@@ -73,6 +73,8 @@ err decide-no-reason 400 FIELD_MISSING POST "/v1/complaints/$CID/decision" "$MOD
     '{"decision":"upheld"}'
 err decide-bad-action 400 FIELD_VALUE POST "/v1/complaints/$CID/decision" "$MOD" \
     '{"decision":"upheld","action":"delete","reason":"r"}'
+err decide-after-9999 400 RANGE POST "/v1/complaints/$CID/decision" "$MOD" \
+    '{"decision":"dismissed","reason":"r","at":"9999-12-31T23:59:59-12:00"}'
 err decide-early 400 TIME_RANGE POST "/v1/complaints/$CID/decision" "$MOD" \
     '{"decision":"upheld","reason":"r","at":"2020-01-01T00:00:00Z"}'
 call decide 200 POST "/v1/complaints/$CID/decision" "$MOD" \

@@ -629,6 +629,8 @@ call registry-platform 403 GET "$REGQ" "Bearer $PLAT" && has registry-platform b
 call registry-moderator 403 GET "$REGQ" "Bearer $MODERATOR"
 call registry-no-key 401 GET "$REGQ" ""
 call registry-bad-at 400 GET "/v1/registry/anonymous?at=2026-03-21" "Bearer $AUDITOR"
+call registry-at-range 400 GET "/v1/registry/anonymous?at=9999-12-31T23:59:59-12:00" "Bearer $AUDITOR" &&
+    has registry-at-range body '"code":"RANGE"'
 RH=$(ntype "$DB7" identity.read)
 call identity-auditor 403 GET "$REGQ&include_identity=true" "Bearer $AUDITOR" &&
     has identity-auditor body '"code":"FORBIDDEN"' && lacks identity-auditor body "$IIN1"

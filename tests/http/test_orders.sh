@@ -128,6 +128,14 @@ err no-received-at 400 FIELD_MISSING POST /v1/orders "$MOD" \
     has no-received-at body 'received_at'
 err received-no-offset 400 TIME_NO_OFFSET POST /v1/orders "$MOD" \
     '{'"$P"',"basis":"fraud","targets":["t"],"action":"remove","received_at":"2026-11-28T21:30:00"}'
+# Instants that cannot be written as UTC dates: such an order would be
+# stored with null times and never fall due.
+err received-after-9999 400 RANGE POST /v1/orders "$MOD" \
+    '{'"$P"',"basis":"fraud","targets":["t"],"action":"remove","received_at":"9999-12-31T23:59:59-12:00"}'
+err received-before-0001 400 RANGE POST /v1/orders "$MOD" \
+    '{'"$P"',"basis":"fraud","targets":["t"],"action":"remove","received_at":"0001-01-01T00:00:00+05:00"}'
+err received-due-after-9999 400 RANGE POST /v1/orders "$MOD" \
+    '{'"$P"',"basis":"fraud","targets":["t"],"action":"remove","received_at":"9999-12-31T12:00:00Z"}'
 err no-issuer 400 FIELD_MISSING POST /v1/orders "$MOD" \
     '{"number":"X-1","basis":"fraud","targets":["t"],"action":"remove","received_at":"'"$RECV"'"}'
 err no-number 400 FIELD_MISSING POST /v1/orders "$MOD" \
