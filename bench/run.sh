@@ -133,7 +133,7 @@ $(curl -s "http://127.0.0.1:$EPORT/metrics")
 EOT
 )
 answered=$(curl -s "http://127.0.0.1:$EPORT/metrics" |
-    awk -F' ' '/^ereje_http_requests_total\{route="\/v1\/registrations\/check",code="200"\}/ { print $2 }')
+    awk -F' ' '/^ereje_http_requests_total\{route="\/v1\/registrations\/check",method="POST",code="200"\}/ { print $2 }')
 kill -TERM "$EREJE_PID"
 wait "$EREJE_PID" 2>/dev/null || true
 EREJE_PID=

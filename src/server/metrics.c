@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const int codes[MET_CODES] = {200, 400, 401, 403, 404,
-                                     405, 413, 500, 503, 0};
+/* The statuses the service answers; 0 counts any other. */
+static const int codes[MET_CODES] = {200, 201, 400, 401, 403, 404, 405,
+                                     409, 413, 431, 500, 503, 0};
 static const double bounds[MET_BUCKETS - 1] = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0};
 
@@ -70,9 +71,16 @@ static void outf(struct out *o, const char *fmt, ...)
     }
 }
 
+/* Routes share paths (GET and POST /v1/orders): the method is a label
+ * too, so that no two series have the same labels. */
 static const char *route_label(size_t i)
 {
     return i < srv_n_routes ? srv_routes[i].path : "(none)";
+}
+
+static const char *method_label(size_t i)
+{
+    return i < srv_n_routes ? srv_routes[i].method : "";
 }
 
 char *metrics_render(struct metrics *m, const struct ej_regcheck *gate,
@@ -87,9 +95,9 @@ char *metrics_render(struct metrics *m, const struct ej_regcheck *gate,
             unsigned long long v = atomic_load(&m->requests[r][c]);
             if (v)
                 outf(&o,
-                     "ereje_http_requests_total{route=\"%s\",code=\"%d\"} "
-                     "%llu\n",
-                     route_label(r), codes[c], v);
+                     "ereje_http_requests_total{route=\"%s\",method=\"%s\","
+                     "code=\"%d\"} %llu\n",
+                     route_label(r), method_label(r), codes[c], v);
         }
     outf(&o, "# HELP ereje_http_request_duration_seconds Time from request "
              "to reply.\n# TYPE ereje_http_request_duration_seconds "
@@ -101,20 +109,22 @@ char *metrics_render(struct metrics *m, const struct ej_regcheck *gate,
             if (b < MET_BUCKETS - 1)
                 outf(&o,
                      "ereje_http_request_duration_seconds_bucket{route=\"%s\","
-                     "le=\"%g\"} %llu\n",
-                     route_label(r), bounds[b], cum);
+                     "method=\"%s\",le=\"%g\"} %llu\n",
+                     route_label(r), method_label(r), bounds[b], cum);
             else
                 outf(&o,
                      "ereje_http_request_duration_seconds_bucket{route=\"%s\","
-                     "le=\"+Inf\"} %llu\n",
-                     route_label(r), cum);
+                     "method=\"%s\",le=\"+Inf\"} %llu\n",
+                     route_label(r), method_label(r), cum);
         }
         outf(&o,
-             "ereje_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
-             "ereje_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-             route_label(r),
+             "ereje_http_request_duration_seconds_sum{route=\"%s\","
+             "method=\"%s\"} %.6f\n"
+             "ereje_http_request_duration_seconds_count{route=\"%s\","
+             "method=\"%s\"} %llu\n",
+             route_label(r), method_label(r),
              (double)atomic_load(&m->latency_sum_us[r]) / 1e6, route_label(r),
-             cum);
+             method_label(r), cum);
     }
     static const char *const dn[3] = {"allow", "verify", "deny"};
     outf(&o, "# HELP ereje_registration_decisions_total Registration "

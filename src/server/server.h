@@ -72,7 +72,7 @@ const struct route *router_find(const char *method, const char *path,
 #define MET_ROUTES 32 /* routes + one slot for "no route" (the last) */
 #define MET_NO_ROUTE (MET_ROUTES - 1)
 #define MET_BUCKETS 12
-#define MET_CODES 10
+#define MET_CODES 13
 #define MET_MAX_RULES 8
 
 struct metrics {

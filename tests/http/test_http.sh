@@ -164,7 +164,7 @@ call healthz 200 GET /healthz "" &&
 call metrics 200 GET /metrics "" &&
     has metrics hdr 'Content-Type: text/plain' &&
     has metrics body '# TYPE ereje_http_requests_total counter' &&
-    has metrics body 'ereje_http_requests_total{route="/healthz",code="200"} 1' &&
+    has metrics body 'ereje_http_requests_total{route="/healthz",method="GET",code="200"} 1' &&
     has metrics body 'ereje_registration_decisions_total{decision="allow"} 0' &&
     has metrics body 'ereje_rule_outcomes_total{rule="kz.draft.min_registration_age",mode="shadow",outcome="deny"} 0' &&
     has metrics body 'ereje_events_committed_total 0'
@@ -285,8 +285,8 @@ code=$(curl -sS -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer ejk_not
 eq chunked-bad-key "$code" 401
 
 # Metrics count what happened: exact deltas over a few requests.
-m200=$(metric 'ereje_http_requests_total{route="/v1/registrations/check",code="200"}')
-m401=$(metric 'ereje_http_requests_total{route="/v1/registrations/check",code="401"}')
+m200=$(metric 'ereje_http_requests_total{route="/v1/registrations/check",method="POST",code="200"}')
+m401=$(metric 'ereje_http_requests_total{route="/v1/registrations/check",method="POST",code="401"}')
 mallow=$(metric 'ereje_registration_decisions_total{decision="allow"}')
 mdeny=$(metric 'ereje_rule_outcomes_total{rule="kz.draft.min_registration_age",mode="shadow",outcome="deny"}')
 mokay=$(metric 'ereje_rule_outcomes_total{rule="kz.draft.min_registration_age",mode="shadow",outcome="allow"}')
@@ -300,8 +300,8 @@ check m-kid1 200 "Bearer $PLAT" "$KID14"
 check m-kid2 200 "Bearer $PLAT" "$KID14"
 check m-adult 200 "Bearer $PLAT" "$ADULT"
 check m-nokey 401 "" "$ADULT"
-metric_is metrics-200 'ereje_http_requests_total{route="/v1/registrations/check",code="200"}' $((m200 + 3))
-metric_is metrics-401 'ereje_http_requests_total{route="/v1/registrations/check",code="401"}' $((m401 + 1))
+metric_is metrics-200 'ereje_http_requests_total{route="/v1/registrations/check",method="POST",code="200"}' $((m200 + 3))
+metric_is metrics-401 'ereje_http_requests_total{route="/v1/registrations/check",method="POST",code="401"}' $((m401 + 1))
 metric_is metrics-allow 'ereje_registration_decisions_total{decision="allow"}' $((mallow + 3))
 metric_is metrics-shadow-deny 'ereje_rule_outcomes_total{rule="kz.draft.min_registration_age",mode="shadow",outcome="deny"}' $((mdeny + 2))
 metric_is metrics-shadow-allow 'ereje_rule_outcomes_total{rule="kz.draft.min_registration_age",mode="shadow",outcome="allow"}' $((mokay + 1))

@@ -295,6 +295,14 @@ call add-3 201 POST /v1/orders "$ADMIN" \
     has add-3 body '"consider_due":"2031-06-02T07:00:00Z"'
 ID3=$(sed -n 's/^{"id":"\(ord_[0-9a-f]*\)".*/\1/p' "$T/body")
 
+# Metrics: GET and POST /v1/orders are two series (a method label), no two
+# samples share their labels, and a 201 is counted as 201.
+call metrics 200 GET /metrics "" &&
+    has metrics body 'ereje_http_requests_total{route="/v1/orders",method="POST",code="201"} ' &&
+    has metrics body 'ereje_http_requests_total{route="/v1/orders",method="GET",code="200"} '
+eq "metrics: no duplicate series" \
+    "$(grep -v '^#' "$T/body" | sed 's/ [^ ]*$//' | sort | uniq -d | head -3)" ""
+
 stop a "$PID_A"
 
 # The log of every change of order 1, nothing for refusals.
