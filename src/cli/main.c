@@ -1,6 +1,7 @@
 /* main.c: the ereje command: global options and the subcommand table. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,8 +160,13 @@ int main(int argc, char **argv)
                 goto out;
             }
         status = commands[c].run(&ctx, nrest, rest);
-        if (fflush(stdout) != 0 && status == EXIT_OK) {
-            cli_err("error writing output");
+        /* ferror as well as fflush: a command that flushed on its own
+         * (classify, label) has already met the error, and its later
+         * flush of an empty buffer succeeds. Lost output is an
+         * environment error whatever the command found. */
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_err("error writing output: %s",
+                    errno ? strerror(errno) : "write failed");
             status = EXIT_ENV;
         }
         goto out;

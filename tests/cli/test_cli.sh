@@ -203,6 +203,20 @@ has classify out '{"id":null,"line":7,"error":{"code":"UTF8"'
 has classify err 'line 7: UTF8'
 run classify-help 0 "$E" classify --help && has classify-help out "occult {score, practice}"
 run classify-max 1 "$E" classify $M --max-text 10 "$T/posts.jsonl"
+# Output that cannot be written is an environment error, said on stderr,
+# whatever the command found (classify flushes as it goes).
+if [ -w /dev/full ]; then
+    "$E" classify $M "$T/posts.jsonl" >/dev/full 2>"$T/err"
+    eq_full=$?
+    [ "$eq_full" -eq 3 ] && grep -q "error writing output" "$T/err" &&
+        pass=$((pass + 1)) ||
+        { echo "FAIL classify >/dev/full: exit $eq_full"; fail=$((fail + 1)); }
+    "$E" idnum check 940740000911 >/dev/full 2>"$T/err"
+    eq_full=$?
+    [ "$eq_full" -eq 3 ] && grep -q "error writing output" "$T/err" &&
+        pass=$((pass + 1)) ||
+        { echo "FAIL idnum >/dev/full: exit $eq_full"; fail=$((fail + 1)); }
+fi
 has classify-max out '"code":"TOO_BIG"'
 run classify-bad-max 2 "$E" classify $M --max-text 0 "$T/posts.jsonl"
 run classify-no-model 3 "$E" classify --model "$T/none.model" "$T/posts.jsonl"
