@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "demo.h"
 
@@ -18,11 +19,18 @@ const char cmd_demo_usage[] =
     "daily audience in Kazakhstan. Follower counts are log-normal, fitted\n"
     "to shared/reference/follower_stats.tsv (median 61, about 4% at 1,000\n"
     "or more, about 0.3% above 5,000). The same seed gives the same\n"
-    "events.\n";
+    "events. On a terminal, stderr shows how many have been written.\n";
+
+static void progress(int64_t n, void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "\rgenerated %lld events", (long long)n);
+}
 
 int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
 {
-    struct demo_opts o = {2000, 30, 1, "2026-11-01"};
+    struct demo_opts o = {.accounts = 2000, .days = 30, .seed = 1,
+                          .start = "2026-11-01"};
     (void)ctx;
     if (argc < 2 || strcmp(argv[1], "generate") != 0) {
         fputs(cmd_demo_usage, stderr);
@@ -65,7 +73,18 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
             return EXIT_BADINPUT;
         }
     }
+    if (!demo_dates_ok(&o)) {
+        cli_err("demo: --start %s with --days %d puts events outside the "
+                "years 0001-9999 (registrations go back 300 days)",
+                o.start, o.days);
+        return EXIT_BADINPUT;
+    }
+    bool tty = isatty(STDERR_FILENO);
+    if (tty)
+        o.progress = progress;
     int64_t n = demo_generate(stdout, &o);
+    if (tty && n >= 65536)
+        fprintf(stderr, "\rgenerated %lld events\n", (long long)n);
     if (n < 0 || fflush(stdout) != 0) {
         cli_err("demo: cannot write the events");
         return EXIT_ENV;

@@ -49,6 +49,32 @@ static void put_line(FILE *out, struct jw *w, bool *ok)
     free(t);
 }
 
+/* Noon in Almaty on the first day, as an instant. */
+static int64_t first_noon(struct ej_date start)
+{
+    return (ej_date_to_days(start) * 86400 + 7 * 3600) * 1000;
+}
+
+bool demo_dates_ok(const struct demo_opts *o)
+{
+    struct ej_date start;
+    char at[EJ_INSTANT_TEXT_MAX];
+    if (ej_date_parse(o->start, strlen(o->start), &start) != EJ_OK)
+        return false;
+    int64_t t0 = first_noon(start);
+    return ej_instant_format(t0 - 300 * 86400000LL, 18000, at) == EJ_OK &&
+           ej_instant_format(t0 + ((int64_t)o->days + 1) * 86400000, 18000,
+                             at) == EJ_OK;
+}
+
+static void put_line_n(FILE *out, struct jw *w, bool *ok, int64_t *n,
+                       const struct demo_opts *o)
+{
+    put_line(out, w, ok);
+    if ((++*n & 0xffff) == 0 && o->progress)
+        o->progress(*n, o->progress_ctx);
+}
+
 int64_t demo_generate(FILE *out, const struct demo_opts *o)
 {
     struct demo_rng r;
@@ -56,15 +82,15 @@ int64_t demo_generate(FILE *out, const struct demo_opts *o)
     char id[64], acc[32], at[EJ_INSTANT_TEXT_MAX], date[EJ_DATE_TEXT_MAX];
     int64_t n = 0;
     bool ok = true;
-    if (ej_date_parse(o->start, strlen(o->start), &start) != EJ_OK)
+    if (ej_date_parse(o->start, strlen(o->start), &start) != EJ_OK ||
+        !demo_dates_ok(o))
         return -1;
     demo_seed(&r, o->seed);
     uint32_t *f = malloc((o->accounts ? o->accounts : 1) * sizeof *f);
     if (!f)
         return -1;
     int64_t day0 = ej_date_to_days(start);
-    /* Noon in Almaty on the first day, as an instant. */
-    int64_t t0 = (day0 * 86400 + 7 * 3600) * 1000;
+    int64_t t0 = first_noon(start);
     for (uint64_t i = 0; i < o->accounts && ok; i++) {
         struct jw w;
         f[i] = demo_followers(&r);
@@ -81,8 +107,7 @@ int64_t demo_generate(FILE *out, const struct demo_opts *o)
         jw_kstr(&w, "service", svc[i % 3]);
         jw_kstr(&w, "at", at);
         jw_end_obj(&w);
-        put_line(out, &w, &ok);
-        n++;
+        put_line_n(out, &w, &ok, &n, o);
     }
     for (int day = 0; day < o->days && ok; day++) {
         ej_date_from_days(day0 + day, &d);
@@ -106,8 +131,7 @@ int64_t demo_generate(FILE *out, const struct demo_opts *o)
             jw_kint(&w, "followers", f[i]);
             jw_kstr(&w, "at", at);
             jw_end_obj(&w);
-            put_line(out, &w, &ok);
-            n++;
+            put_line_n(out, &w, &ok, &n, o);
             /* Some large accounts identify themselves through eGov. */
             if (f[i] > 5000 && day == o->days / 2 && i % 3 == 0) {
                 snprintf(id, sizeof id, "id-%s", acc);
@@ -120,8 +144,7 @@ int64_t demo_generate(FILE *out, const struct demo_opts *o)
                 jw_kstr(&w, "method", "egov");
                 jw_kstr(&w, "at", at);
                 jw_end_obj(&w);
-                put_line(out, &w, &ok);
-                n++;
+                put_line_n(out, &w, &ok, &n, o);
             }
         }
         /* The day's unique users in Kazakhstan: about a third of the
@@ -138,8 +161,7 @@ int64_t demo_generate(FILE *out, const struct demo_opts *o)
                 (int64_t)(o->accounts / 3 + demo_next(&r) % (o->accounts / 20 + 1)));
         jw_kstr(&w, "at", at);
         jw_end_obj(&w);
-        put_line(out, &w, &ok);
-        n++;
+        put_line_n(out, &w, &ok, &n, o);
     }
     free(f);
     return ok ? n : -1;

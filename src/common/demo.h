@@ -8,6 +8,7 @@
 #ifndef EJ_DEMO_H
 #define EJ_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -27,13 +28,21 @@ struct demo_opts {
     int days;            /* days of daily follower reports */
     uint64_t seed;
     const char *start;   /* first day, YYYY-MM-DD */
+    /* Called after every 65,536 events with the count so far, or NULL. */
+    void (*progress)(int64_t n, void *ctx);
+    void *progress_ctx;
 };
+
+/* Whether every instant the events would carry (registrations up to 300
+ * days before the start, the last day's audience after it) can be written
+ * as a date: false for a start too near 0001 or 9999. */
+bool demo_dates_ok(const struct demo_opts *o);
 
 /* Write the platform's events as JSON lines: every account registered,
  * a daily follower count for each (a random walk of a few percent a day),
  * identity submissions and verifications for some large accounts, and the
  * daily audience in Kazakhstan. Returns the number of events, or -1 on a
- * write error or a bad start date. */
+ * write error, a bad start date or dates out of range (demo_dates_ok). */
 int64_t demo_generate(FILE *out, const struct demo_opts *o);
 
 #endif

@@ -389,5 +389,24 @@ awk 'BEGIN { printf "{\"id\":\"nl\",\"text\":\"Расклад таро"; for (i 
 run label-newlines 0 "$E" label $M "$T/nl.jsonl"
 has label-newlines out '{"id":"nl"'
 
+# demo generate: 2 registrations, 2 follower counts a day and the day's
+# audience; the same seed gives the same bytes; dates that cannot be
+# written are refused before anything is.
+run demo 0 "$E" demo generate --accounts 2 --days 2 --start 2026-11-01
+eq_lines=$(wc -l <"$T/out" | tr -d ' ')
+[ "$eq_lines" = 8 ] && pass=$((pass + 1)) ||
+    { echo "FAIL demo: $eq_lines lines, want 8"; fail=$((fail + 1)); }
+has demo out '{"id":"aud-2026-11-02","type":"audience.daily","date":"2026-11-02",'
+cp "$T/out" "$T/demo1"
+run demo-again 0 "$E" demo generate --accounts 2 --days 2 --start 2026-11-01
+cmp -s "$T/out" "$T/demo1" && pass=$((pass + 1)) ||
+    { echo "FAIL demo-again: not the same bytes"; fail=$((fail + 1)); }
+run demo-start-0001 2 "$E" demo generate --accounts 1 --days 1 --start 0001-01-01 &&
+    has demo-start-0001 err "outside the years 0001-9999"
+[ ! -s "$T/out" ] && pass=$((pass + 1)) ||
+    { echo "FAIL demo-start-0001: wrote events"; fail=$((fail + 1)); }
+run demo-end-9999 2 "$E" demo generate --accounts 1 --days 2 --start 9999-12-31
+run demo-bad-days 2 "$E" demo generate --days 3661
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
