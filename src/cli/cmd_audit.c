@@ -1,6 +1,8 @@
 /* cmd_audit.c: ereje audit verify|export --db FILE */
 #include "cli.h"
 
+#include <errno.h>
+
 #include <string.h>
 
 #include "ereje/store.h"
@@ -87,8 +89,10 @@ int cmd_audit(struct cli_ctx *ctx, int argc, char **argv)
         else if (!verify &&
                  (v = cli_opt(argc, argv, &i, "--from-seq", &missing))) {
             char *end;
+            errno = 0;
             from = strtoull(v, &end, 10);
-            if (*end || from < 1) {
+            /* strtoull takes "-5" (it wraps) and leading blanks. */
+            if (*v < '0' || *v > '9' || *end || errno || from < 1) {
                 cli_err("audit export: --from-seq '%s': expected a number "
                         ">= 1", v);
                 return EXIT_BADINPUT;

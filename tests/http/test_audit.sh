@@ -141,6 +141,7 @@ run export-from 0 "$E" audit export --db "$DB" --from-seq 6 &&
     eq "export --from-seq 6 lines" "$(wc -l <"$T/out" | tr -d ' ')" 3 &&
     has export-from out '{"seq":6,'
 run export-from-zero 2 "$E" audit export --db "$DB" --from-seq 0
+run export-from-negative 2 "$E" audit export --db "$DB" --from-seq -5
 if grep -qF -e '900101300186' -e '2011-06-01' "$T/export"; then
     bad "export holds an IIN or a birth date"
 else
