@@ -90,8 +90,12 @@ EJ_EXTERN enum ej_err ej_clock_pause(struct ej_clock *c, int64_t at_ms);
 /* EJ_INVALID when not paused or at_ms is before the pause. */
 EJ_EXTERN enum ej_err ej_clock_resume(struct ej_clock *c, int64_t at_ms);
 /* Due instant as known at now_ms: while paused the due keeps moving, so it
- * is computed as if the clock resumed at now_ms. EJ_INVALID when now_ms is
- * before the clock's last event. */
+ * is computed as if the clock resumed at now_ms. The time paused is added
+ * to the due instant, which is exact for periods of clock time (the order
+ * clocks); for d and wd periods, which end at 24:00, `ereje deadline`
+ * instead counts the period again from its start plus the time paused
+ * (ej_deadline_compute). EJ_INVALID when now_ms is before the clock's last
+ * event. */
 EJ_EXTERN enum ej_err ej_clock_due(const struct ej_clock *c, int64_t now_ms,
                                    int64_t *out_due_ms);
 

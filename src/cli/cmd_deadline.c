@@ -20,7 +20,9 @@ const char cmd_deadline_usage[] =
     "  --pack ID   the pack whose zone and calendar apply (default: the\n"
     "              first in-force pack)\n"
     "  --pause A/B the clock stood still from A to B (repeatable, in order);\n"
-    "              the due instant moves by the time paused\n"
+    "              an exact period's due instant moves by the time paused;\n"
+    "              a d or wd period is counted from --from plus the time\n"
+    "              paused, so that it still ends at 24:00 of its last day\n"
     "\n"
     "Output fields: from, from_local (in the zone), add, unit, pack, zone,\n"
     "calendar, due (UTC),\n"
@@ -162,6 +164,19 @@ int cmd_deadline(struct cli_ctx *ctx, int argc, char **argv)
         cli_err("deadline: %s", ej_strerror(rc));
         goto out;
     }
+    /* Days are counted whole: a paused d or wd period is counted again
+     * from its start moved by the time paused. Adding the paused time to
+     * the due instant would end it mid-day, after a last_day that no
+     * longer matches. */
+    struct ej_deadline dl = clock.base;
+    if (!ej_duration_is_exact(dur) && clock.paused_ms > 0) {
+        rc = ej_deadline_compute(from_ms + clock.paused_ms, dur, tz, cal, &dl);
+        if (rc != EJ_OK) {
+            cli_err("deadline: %s [%s]", ej_strerror(rc), ej_errname(rc));
+            goto out;
+        }
+        due = dl.due_ms;
+    }
 
     char addbuf[EJ_DURATION_TEXT_MAX];
     ej_duration_format(dur, addbuf);
@@ -178,10 +193,9 @@ int cmd_deadline(struct cli_ctx *ctx, int argc, char **argv)
     json_object_set_new(o, "due", cli_json_instant(due, 0));
     json_object_set_new(o, "due_local",
                         cli_json_instant(due, ej_tz_offset_at(tz, due)));
-    if (clock.base.has_last_day) {
-        json_object_set_new(o, "last_day",
-                            cli_json_date(clock.base.last_day));
-        json_object_set_new(o, "moved", json_boolean(clock.base.moved));
+    if (dl.has_last_day) {
+        json_object_set_new(o, "last_day", cli_json_date(dl.last_day));
+        json_object_set_new(o, "moved", json_boolean(dl.moved));
     }
     json_object_set_new(o, "paused_s",
                         json_integer(clock.paused_ms / EJ_MS_PER_SEC));

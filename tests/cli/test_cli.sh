@@ -83,6 +83,15 @@ run dl-pause 0 "$E" deadline --from 2026-11-28T10:00:00+05:00 --add 24h \
     --pause 2026-11-28T12:00:00+05:00/2026-11-28T14:30:00+05:00
 has dl-pause out '"due":"2026-11-29T07:30:00Z"'
 has dl-pause out '"paused_s":9000'
+# A paused working-day period is counted from its start moved by the
+# pause: six days over Nauryz hold back one working day, and the period
+# still ends at 24:00 of its last day.
+run dl-pause-wd 0 "$E" deadline --from 2026-03-19T10:00:00+05:00 --add 5wd \
+    --pause 2026-03-20T00:00:00+05:00/2026-03-26T00:00:00+05:00 &&
+    has dl-pause-wd out '"due_local":"2026-04-02T00:00:00+05:00","last_day":"2026-04-01"'
+run dl-pause-1wd 0 "$E" deadline --from 2026-11-27T10:00:00+05:00 --add 1wd \
+    --pause 2026-11-27T12:00:00+05:00/2026-11-27T18:00:00+05:00 &&
+    has dl-pause-1wd out '"due_local":"2026-12-01T00:00:00+05:00","last_day":"2026-11-30"'
 run dl-zone 0 "$E" deadline --from 2024-02-29T10:00:00+06:00 --add 24h
 has dl-zone out '"due_local":"2024-03-01T09:00:00+05:00"'
 run dl-bad-date 2 "$E" deadline --from 2026-02-30T10:00:00+05:00 --add 1d
