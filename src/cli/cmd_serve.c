@@ -10,12 +10,15 @@ const char cmd_serve_usage[] =
     "usage: ereje serve --db FILE [--listen HOST:PORT] [--threads N]\n"
     "                   [--max-body BYTES] [--key-file KEY] [--model FILE]\n"
     "                   [--webhook-url URL --webhook-secret-file FILE\n"
-    "                    [--webhook-max-attempts N]] [--enforce-drafts]\n"
+    "                    [--webhook-max-attempts N]] [--drain-timeout S]\n"
+    "                   [--enforce-drafts]\n"
     "       ereje serve --list-routes\n"
     "\n"
     "Run the HTTP/JSON service until SIGTERM or SIGINT (then it answers\n"
     "new requests 503 SHUTTING_DOWN, finishes those in flight, commits\n"
-    "what is queued, and closes the listening socket).\n"
+    "what is queued, and closes the listening socket). Requests whose body\n"
+    "is still coming in after --drain-timeout seconds (default 30) are\n"
+    "closed unanswered; nothing of theirs was recorded.\n"
     "\n"
     "  --db FILE          SQLite database (created and migrated if needed)\n"
     "  --listen HOST:PORT address to bind (default 127.0.0.1:8080; port 0\n"
@@ -102,6 +105,16 @@ int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
                 return EXIT_BADINPUT;
             }
             o.threads = (unsigned)n;
+        } else if ((v = cli_opt(argc, argv, &i, "--drain-timeout",
+                                &missing))) {
+            char *end;
+            unsigned long n = strtoul(v, &end, 10);
+            if (*v < '0' || *v > '9' || *end || n < 1 || n > 3600) {
+                cli_err("serve: --drain-timeout '%s': expected 1 to 3600 "
+                        "seconds", v);
+                return EXIT_BADINPUT;
+            }
+            o.drain_s = (unsigned)n;
         } else if ((v = cli_opt(argc, argv, &i, "--max-body", &missing))) {
             char *end;
             unsigned long long n = strtoull(v, &end, 10);

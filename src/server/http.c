@@ -172,6 +172,24 @@ static void finish_open_reply(struct req *r)
 
 void req_commit(struct req *r)
 {
+    /* Counted before the flag is read (see srv_run's drain): once the
+     * main thread has set no_commit and seen no commit in flight, every
+     * later request sees the flag and is refused, so none is suspended
+     * when MHD stops. */
+    atomic_fetch_add(&r->srv->committing, 1);
+    r->counted = true;
+    if (atomic_load(&r->srv->no_commit)) {
+        r->finish = NULL;
+        if (r->open_reply) {
+            jw_free(&r->out);
+            r->open_reply = false;
+        }
+        r->close = true;
+        req_error(r, 503, "SHUTTING_DOWN",
+                  "the service is stopping; nothing was recorded, retry "
+                  "elsewhere or later");
+        return;
+    }
     r->pend.done = commit_done;
     r->pend.ctx = r;
     r->pend.result = EJ_IO; /* until the writer says otherwise */
@@ -429,6 +447,8 @@ void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r->body);
     free(r->pend.rules);
     free(r->pend.body);
+    if (r->counted)
+        atomic_fetch_sub(&s->committing, 1);
     free(r);
     *con_cls = NULL;
     atomic_fetch_sub(&s->active, 1);

@@ -375,12 +375,28 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
      * worker's epoll set; the loser panics, "Failed to remove listen FD
      * from epoll set", and the process aborts with replies unsent). */
     atomic_store(&s->stopping, true);
+    /* A client that sends its body a byte at a time would hold this wait
+     * forever (each byte restarts MHD's idle timeout). After drain_s,
+     * requests that have not reached a commit are refused one (503) and
+     * the rest is waited for: those handed to the committer finish, and
+     * the connections still uploading are closed by MHD_stop_daemon.
+     * Nothing they sent was recorded. */
+    long drain_ticks = (long)(o->drain_s ? o->drain_s : 30) * 100;
     for (long i = 1; atomic_load(&s->active) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
         if (i % 1000 == 0)
             fprintf(stderr, "ereje: waiting for %d request(s) to finish\n",
                     atomic_load(&s->active));
+        if (i == drain_ticks) {
+            atomic_store(&s->no_commit, true);
+            while (atomic_load(&s->committing) > 0)
+                nanosleep(&ts, NULL);
+            fprintf(stderr,
+                    "ereje: closing %d request(s) still incoming after %ld s\n",
+                    atomic_load(&s->active), drain_ticks / 100);
+            break;
+        }
     }
     /* The delivery thread submits jobs: stop it before the writer. */
     webhooks_stop(s->wh);

@@ -36,6 +36,8 @@ struct srv_opts {
     const char *webhook_url;         /* or NULL: no webhooks */
     const char *webhook_secret_file;
     int webhook_max_attempts;        /* 0: 8 */
+    unsigned drain_s;      /* on SIGTERM, wait at most this long for
+                              uploads still coming in; 0: 30 */
 };
 
 /* Run until SIGTERM or SIGINT; returns a CLI exit status. p stays owned by
@@ -146,6 +148,8 @@ struct srv {
     struct srv_opts opts;
     struct MHD_Daemon *daemon;
     atomic_int active;     /* requests in flight */
+    atomic_int committing; /* of those, handed to the committer */
+    atomic_bool no_commit; /* drain time is up: refuse to commit */
     atomic_bool stopping;  /* SIGTERM seen: refuse new requests */
     char id_prefix[17];    /* random per process, hex */
     atomic_ullong id_seq;
@@ -197,6 +201,7 @@ struct req {
     size_t len, cap;
     bool too_big;
     bool denied;           /* the key was refused: the body is discarded */
+    bool counted;          /* counted in srv.committing */
     size_t discarded;      /* bytes of an oversize body thrown away */
     bool sent;             /* a response was queued */
     bool close;            /* ask the client to close the connection */

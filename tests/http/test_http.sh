@@ -505,6 +505,27 @@ run listen-host 2 "$E" serve --db "$T/x.db" --listen localhost:0
 run no-db 2 "$E" serve --listen 127.0.0.1:0 && has no-db err "--db"
 run max-body-small 2 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --max-body 10
 run threads-zero 2 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --threads 0
+run drain-zero 2 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --drain-timeout 0
+
+# A client that sends its body slowly cannot hold a stop forever: after
+# --drain-timeout the server closes it unanswered, records nothing of it,
+# and exits 0 while the client is still sending.
+DDB=$T/drain.db
+DKEY=$("$E" --policy-dir "$SRC/policies" keys create --db "$DDB" --role platform 2>/dev/null |
+       sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+if start drain "$DDB" "" --drain-timeout 1; then
+    { printf '{"service":'; sleep 30; printf '"other"}'; } 2>/dev/null |
+        curl -s -o /dev/null -H "Authorization: Bearer $DKEY" -X POST -T - \
+            "http://127.0.0.1:$PORT$CHECK" >/dev/null 2>&1 &
+    CPID=$!
+    sleep 1 # the headers and the first bytes are in
+    stop drain "$SPID"
+    if kill -0 "$CPID" 2>/dev/null; then ok; else bad "drain: the server waited for the client"; fi
+    kill "$CPID" 2>/dev/null
+    has "drain: stderr" drain.err "still incoming after 1 s"
+    eq "drain: nothing recorded" \
+        "$(sqlite3 "$DDB" "SELECT count(*) FROM events WHERE type = 'registration.checked'")" 0
+fi
 
 summary
 [ "$fail" -eq 0 ]
