@@ -266,7 +266,7 @@ void api_content_check(struct srv *s, struct req *r)
         ok = false;
     }
     if (ok && json_string_length(t) > CJ_TEXT_DEFAULT_MAX) {
-        req_error(r, 400, "TOO_BIG", "text is over 65536 bytes");
+        req_error(r, 413, "TOO_BIG", "text is over 65536 bytes");
         ok = false;
     }
     const json_t *at = json_object_get(body, "at");

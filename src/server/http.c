@@ -271,6 +271,8 @@ static enum MHD_Result send_reply(struct req *r)
     if (r->status == 401)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                                 "Bearer");
+    if (r->status == 405 && r->allow[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
     enum MHD_Result ok =
         MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
@@ -327,6 +329,8 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         r->conn = conn;
         r->t0 = mono_s();
         r->route = router_find(method, url, &r->route_status, r->param);
+        if (!r->route && r->route_status == 405)
+            router_allow(url, r->allow);
         r->route_index = r->route ? (size_t)(r->route - srv_routes)
                                    : MET_NO_ROUTE;
         r->state = REQ_BODY;

@@ -92,3 +92,29 @@ const struct route *router_find(const char *method, const char *path,
     *status = path_known ? 405 : 404;
     return NULL;
 }
+
+void router_allow(const char *path, char out[48])
+{
+    char param[129];
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < srv_n_routes; i++) {
+        if (!match(srv_routes[i].path, path, param))
+            continue;
+        const char *m = srv_routes[i].method;
+        size_t ml = strlen(m);
+        /* a method once, even when two routes share it */
+        bool seen = false;
+        for (const char *p = out; (p = strstr(p, m)) != NULL; p += ml)
+            if ((p == out || p[-1] == ' ') && (p[ml] == ',' || !p[ml]))
+                seen = true;
+        if (seen || n + ml + 3 > 48)
+            continue;
+        if (n) {
+            memcpy(out + n, ", ", 2);
+            n += 2;
+        }
+        memcpy(out + n, m, ml + 1);
+        n += ml;
+    }
+}

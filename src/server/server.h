@@ -68,6 +68,9 @@ extern const size_t srv_n_routes;
  * else no match). */
 const struct route *router_find(const char *method, const char *path,
                                 int *status, char param[129]);
+/* The methods the routes of path take, as an Allow header value ("GET,
+ * POST"); "" when none. */
+void router_allow(const char *path, char out[48]);
 
 /* --- metrics (metrics.c) ------------------------------------------------ */
 
@@ -202,6 +205,7 @@ struct req {
     bool too_big;
     bool denied;           /* the key was refused: the body is discarded */
     bool counted;          /* counted in srv.committing */
+    char allow[48];        /* a 405's Allow header (router_allow) */
     size_t discarded;      /* bytes of an oversize body thrown away */
     bool sent;             /* a response was queued */
     bool close;            /* ask the client to close the connection */

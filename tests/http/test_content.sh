@@ -100,7 +100,7 @@ err no-id 400 FIELD_MISSING POST /v1/content/check "$PLAT" '{"text":"a"}'
 err bad-at 400 TIME_NO_OFFSET POST /v1/content/check "$PLAT" '{"id":"x","text":"a","at":"2026-11-28T10:00:00"}'
 err bad-json 400 BAD_JSON POST /v1/content/check "$PLAT" '{"id":'
 big=$(head -c 70000 /dev/zero | tr '\0' 'a')
-err too-long 400 TOO_BIG POST /v1/content/check "$PLAT" "{\"id\":\"x\",\"text\":\"$big\"}"
+err too-long 413 TOO_BIG POST /v1/content/check "$PLAT" "{\"id\":\"x\",\"text\":\"$big\"}"
 call empty 200 POST /v1/content/check "$PLAT" '{"id":"e","text":""}'
 has empty body '"lang":null'
 has empty body '"labels":[]'

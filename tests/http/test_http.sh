@@ -245,8 +245,10 @@ call not-found 404 GET /nope "" && has not-found body '"code":"NOT_FOUND"'
 call not-found-slash 404 POST "$CHECK/" "Bearer $PLAT" "$KID14"
 call not-found-v1 404 GET /v1 ""
 call get-check 405 GET "$CHECK" "Bearer $PLAT" &&
-    has get-check body '"code":"METHOD_NOT_ALLOWED"'
-call post-healthz 405 POST /healthz "" '{}'
+    has get-check body '"code":"METHOD_NOT_ALLOWED"' &&
+    has get-check hdr 'Allow: POST'
+call post-healthz 405 POST /healthz "" '{}' && has post-healthz hdr 'Allow: GET'
+call delete-orders 405 DELETE /v1/orders "" && has delete-orders hdr 'Allow: POST, GET'
 
 # Body size: the default limit is 65536 bytes, declared or chunked.
 # mkbody N: a valid request of exactly N bytes, padded by an unknown field.
