@@ -4,6 +4,8 @@
  * file it holds. */
 #include "cli.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,11 +44,13 @@ int cmd_fingerprint(struct cli_ctx *ctx, int argc, char **argv)
         size_t len = 0;
         struct mediafp m;
         enum ej_err rc = cli_read_file(argv[i], IMAGE_MAX_BYTES, &buf, &len);
+        int rerr = rc == EJ_IO ? errno : 0; /* "No such file ..." */
         if (rc == EJ_OK)
             rc = mediafp_compute((const unsigned char *)buf, len, &m);
         free(buf);
         if (rc != EJ_OK) {
             const char *why = rc == EJ_TOO_BIG ? "larger than 32 MiB"
+                              : rerr           ? strerror(rerr)
                                                : ej_strerror(rc);
             cli_err("fingerprint: %s: %s", argv[i], why);
             status = EXIT_ENV;

@@ -1,6 +1,8 @@
 /* cmd_order.c: ereje order add|list|show|pause|resume|close|sweep */
 #include "cli.h"
 
+#include <errno.h>
+
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +254,7 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
             if (frc != EJ_OK) {
                 cli_err("order close: --content-file %s: %s", content_file,
                         frc == EJ_TOO_BIG ? "larger than 64 KiB"
+                        : frc == EJ_IO    ? strerror(errno)
                                           : ej_strerror(frc));
                 status = frc == EJ_TOO_BIG ? EXIT_BADINPUT : EXIT_ENV;
                 goto out;
@@ -262,12 +265,14 @@ int cmd_order(struct cli_ctx *ctx, int argc, char **argv)
             size_t ml = 0;
             enum ej_err frc = cli_read_file(media_file, IMAGE_MAX_BYTES, &mb,
                                             &ml);
+            int rerr = frc == EJ_IO ? errno : 0;
             if (frc == EJ_OK)
                 frc = mediafp_compute((const unsigned char *)mb, ml, &mfp);
             free(mb);
             if (frc != EJ_OK) {
                 cli_err("order close: --media-file %s: %s", media_file,
                         frc == EJ_TOO_BIG ? "larger than 32 MiB"
+                        : rerr            ? strerror(rerr)
                                           : ej_strerror(frc));
                 status = frc == EJ_TOO_BIG ? EXIT_BADINPUT : EXIT_ENV;
                 goto out;

@@ -417,5 +417,9 @@ run demo-start-0001 2 "$E" demo generate --accounts 1 --days 1 --start 0001-01-0
 run demo-end-9999 2 "$E" demo generate --accounts 1 --days 2 --start 9999-12-31
 run demo-bad-days 2 "$E" demo generate --days 3661
 
+# A file that is not there is named as such, not as an I/O error.
+run fp-missing 3 "$E" fingerprint "$T/nope.jpg" &&
+    has fp-missing err "$T/nope.jpg: No such file or directory"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
