@@ -262,12 +262,15 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
         char why[512];
         const char *mp = cj_model_path(s->opts.model);
         if (cj_model_load(mp, &s->cls, why, sizeof why) != EJ_OK) {
-            fprintf(stderr, "ereje: serve: content labelling off: %s\n",
-                    why);
+            /* A model asked for by name must load; the default may be
+             * missing (make train not run). */
             if (s->opts.model) {
-                status = 2;
+                fprintf(stderr, "ereje: serve: --model: %s\n", why);
+                status = 3;
                 goto out;
             }
+            fprintf(stderr, "ereje: serve: content labelling off: %s\n",
+                    why);
         } else if (ej_labeler_new(p, &s->lab) != EJ_OK) {
             fprintf(stderr, "ereje: serve: content labelling off: the packs "
                             "have no occult or educational rule\n");

@@ -508,6 +508,8 @@ run no-db 2 "$E" serve --listen 127.0.0.1:0 && has no-db err "--db"
 run max-body-small 2 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --max-body 10
 run threads-zero 2 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --threads 0
 run drain-zero 2 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --drain-timeout 0
+run model-missing 3 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --model "$T/no.model" &&
+    has model-missing err "serve: --model:" && lacks model-missing err "labelling off"
 
 # A client that sends its body slowly cannot hold a stop forever: after
 # --drain-timeout the server closes it unanswered, records nothing of it,
