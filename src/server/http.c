@@ -276,8 +276,13 @@ static enum MHD_Result send_reply(struct req *r)
     enum MHD_Result ok =
         MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
-    metrics_request(&r->srv->metrics, r->route ? r->route_index : MET_NO_ROUTE,
-                    r->status, mono_s() - r->t0);
+    /* Counted only when queued: libmicrohttpd refuses a reply in the
+     * middle of an upload (a body cut off past SRV_DISCARD_LIMIT), and
+     * the connection is then closed with no reply at all. */
+    if (ok == MHD_YES)
+        metrics_request(&r->srv->metrics,
+                        r->route ? r->route_index : MET_NO_ROUTE, r->status,
+                        mono_s() - r->t0);
     return ok;
 }
 
