@@ -410,6 +410,12 @@ enum MHD_Result http_handler(void *cls, struct MHD_Connection *conn,
         r->body[r->len] = '\0';
         return MHD_YES;
     }
+    /* The reply was decided before the body ended (503 on stop, a
+     * declared oversize body): the rest is read and dropped. Leaving it
+     * unconsumed makes libmicrohttpd warn of a hung connection and can
+     * lose the reply. */
+    if (r->state != REQ_BODY)
+        *upload_data_size = 0;
     if (r->state == REQ_WAITING)
         return MHD_YES; /* spurious call while suspended */
     if (r->state == REQ_DONE)
