@@ -261,12 +261,14 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
          * answer 503 and content.published events are rejected. */
         char why[512];
         const char *mp = cj_model_path(s->opts.model);
-        if (cj_model_load(mp, &s->cls, why, sizeof why) != EJ_OK) {
+        enum ej_err mrc = cj_model_load(mp, &s->cls, why, sizeof why);
+        if (mrc != EJ_OK) {
             /* A model asked for by name must load; the default may be
-             * missing (make train not run). */
+             * missing (make train not run). As classify: a file that
+             * cannot be read is 3, one that is not a model 2. */
             if (s->opts.model) {
                 fprintf(stderr, "ereje: serve: --model: %s\n", why);
-                status = 3;
+                status = mrc == EJ_IO ? 3 : 2;
                 goto out;
             }
             fprintf(stderr, "ereje: serve: content labelling off: %s\n",

@@ -267,7 +267,7 @@ has enforce-hold body '"labelled_text":null'
 stop e "$SPID"
 
 # A model named with --model must load: else the service does not start.
-run bad-model 2 "$E" --policy-dir "$SRC/policies" serve --db "$DB" \
+run bad-model 3 "$E" --policy-dir "$SRC/policies" serve --db "$DB" \
     --listen 127.0.0.1:0 --model "$T/none.model"
 has bad-model err "none.model"
 # Without the default model the service runs, and the check answers 503.
