@@ -191,7 +191,7 @@ size_t ej_order_alerts(const struct ej_order_rules *r, const struct ej_order *o,
 {
     int64_t dues[2];
     size_t n = 0;
-    if (o->state == EJ_ORDER_CLOSED || o->consider.paused || cap == 0 ||
+    if (o->state == EJ_ORDER_CLOSED || cap == 0 ||
         ej_order_dues(o, now_ms, &dues[0], &dues[1]) != EJ_OK)
         return 0;
     /* Bits: clock c (0 consider, 1 effect) alert k -> c*16 + k; the
@@ -199,6 +199,10 @@ size_t ej_order_alerts(const struct ej_order_rules *r, const struct ej_order *o,
     for (int c = 0; c < 2; c++) {
         if (c == 1 && !(o->has_effect && r->has_effect))
             break;
+        /* A stopped clock raises nothing; one that ran out before the
+         * clarification was asked runs on (ej_order_pause). */
+        if ((c == 0 ? &o->consider : &o->effect)->paused)
+            continue;
         for (size_t k = 0; k <= r->n_alerts; k++) {
             bool breach = k == r->n_alerts;
             uint32_t bit = 1u << (c * 16 + (breach ? 15 : (int)k));

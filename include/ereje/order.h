@@ -121,8 +121,9 @@ struct ej_order_alert {
 };
 
 /* The alerts and breaches that have fallen due by now_ms and are not in
- * o->emitted, oldest first (at most cap). Stopped clocks (an order
- * awaiting a clarification) raise none. */
+ * o->emitted, oldest first (at most cap). A stopped clock (an order
+ * awaiting a clarification) raises none; a clock that had run out when
+ * the clarification was asked runs on and still does. */
 EJ_EXTERN size_t ej_order_alerts(const struct ej_order_rules *r,
                                  const struct ej_order *o, int64_t now_ms,
                                  struct ej_order_alert *out, size_t cap);

@@ -261,6 +261,35 @@ static void pause_after_deadline_keeps_breach(void **state)
     ej_policy_free(f.p);
 }
 
+/* The reverse: an effect clock shorter than the consideration one has run
+ * out when the clarification is asked. The consideration clock stops and
+ * raises nothing; the effect breach is still reported. */
+static void effect_breach_reported_while_clarifying(void **state)
+{
+    (void)state;
+    struct fx f;
+    struct ej_order o;
+    struct ej_order_alert a[8];
+    setup(&f);
+    f.r.consider_within = (struct ej_duration){72, EJ_DUR_HOURS};
+    f.r.has_effect = true;
+    f.r.effect_within = (struct ej_duration){24, EJ_DUR_HOURS};
+    f.r.effect_mode = EJ_MODE_ENFORCE;
+    f.r.n_alerts = 0;
+    int64_t rcv = tu_instant("2026-11-20T20:00:00+05:00");
+    assert_int_equal(ej_order_open(&f.r, rcv, f.tz, f.cal, &o), EJ_OK);
+    assert_int_equal(ej_order_pause(&f.r, &o,
+                                    tu_instant("2026-11-22T20:00:00+05:00")),
+                     EJ_OK);
+    assert_true(o.consider.paused);
+    assert_false(o.effect.paused);
+    int64_t later = tu_instant("2026-11-30T00:00:00+05:00");
+    size_t n = ej_order_alerts(&f.r, &o, later, a, 8);
+    assert_int_equal(n, 1);
+    assert_true(a[0].breach && a[0].effect);
+    ej_policy_free(f.p);
+}
+
 static void overdue_on_either_clock(void **state)
 {
     (void)state;
@@ -304,6 +333,7 @@ int main(void)
         cmocka_unit_test(clarification_without_pause),
         cmocka_unit_test(close_while_clarifying),
         cmocka_unit_test(pause_after_deadline_keeps_breach),
+        cmocka_unit_test(effect_breach_reported_while_clarifying),
         cmocka_unit_test(overdue_on_either_clock),
         cmocka_unit_test(across_zone_change),
     };
