@@ -30,6 +30,8 @@ cleanup() {
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
     [ -n "$EREJE_PID" ] && kill "$EREJE_PID" 2>/dev/null
     [ -n "$NOSTORE_PID" ] && kill "$NOSTORE_PID" 2>/dev/null
+    # a server start() launched that did not come up
+    [ -n "${PID:-}" ] && kill "$PID" 2>/dev/null
     wait 2>/dev/null
     rm -rf "$T"
 }
@@ -92,9 +94,9 @@ wrk.body = '{"service":"social_network","birth_date":"2010-05-17","at":"2026-11-
 EOT
 }
 start bench "$E"
-EREJE_PID=$PID EPORT=$PORT ELUA=$LUA
+EREJE_PID=$PID EPORT=$PORT ELUA=$LUA PID=
 start nostore "$B/bench/ereje-bench-nostore"
-NOSTORE_PID=$PID SPORT=$PORT SLUA=$LUA
+NOSTORE_PID=$PID SPORT=$PORT SLUA=$LUA PID=
 
 # Requests/s from wrk's summary; non-2xx answers make the run invalid.
 rate() {

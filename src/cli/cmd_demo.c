@@ -85,6 +85,8 @@ int cmd_demo(struct cli_ctx *ctx, int argc, char **argv)
     int64_t n = demo_generate(stdout, &o);
     if (tty && n >= 65536)
         fprintf(stderr, "\rgenerated %lld events\n", (long long)n);
+    else if (tty && n < 0)
+        fputc('\n', stderr); /* end a progress line before the error */
     if (n < 0 || fflush(stdout) != 0) {
         cli_err("demo: cannot write the events");
         return EXIT_ENV;

@@ -229,6 +229,12 @@ static enum MHD_Result send_reply(struct req *r)
     if (r->sent)
         return MHD_YES;
     r->sent = true;
+    /* No longer suspended nor about to be: the drain (srv_run) need not
+     * wait for this reply to be read, however slowly. */
+    if (r->counted) {
+        r->counted = false;
+        atomic_fetch_sub(&r->srv->committing, 1);
+    }
     if (r->open_reply)
         finish_open_reply(r);
     if (r->finish) {

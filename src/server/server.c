@@ -395,8 +395,14 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
                     atomic_load(&s->active));
         if (i == drain_ticks) {
             atomic_store(&s->no_commit, true);
-            while (atomic_load(&s->committing) > 0)
+            /* Commits end within SQLite's busy timeout; a reply being
+             * read slowly no longer counts (http.c send_reply). */
+            for (long j = 1; atomic_load(&s->committing) > 0; j++) {
                 nanosleep(&ts, NULL);
+                if (j % 1000 == 0)
+                    fprintf(stderr, "ereje: waiting for %d commit(s)\n",
+                            atomic_load(&s->committing));
+            }
             fprintf(stderr,
                     "ereje: closing %d request(s) still incoming after %ld s\n",
                     atomic_load(&s->active), drain_ticks / 100);

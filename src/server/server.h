@@ -151,7 +151,8 @@ struct srv {
     struct srv_opts opts;
     struct MHD_Daemon *daemon;
     atomic_int active;     /* requests in flight */
-    atomic_int committing; /* of those, handed to the committer */
+    atomic_int committing; /* of those, handed to the committer and not
+                              yet replying */
     atomic_bool no_commit; /* drain time is up: refuse to commit */
     atomic_bool stopping;  /* SIGTERM seen: refuse new requests */
     char id_prefix[17];    /* random per process, hex */

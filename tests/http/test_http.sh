@@ -512,8 +512,8 @@ run model-missing 3 "$E" serve --db "$T/x.db" --listen 127.0.0.1:0 --model "$T/n
     has model-missing err "serve: --model:" && lacks model-missing err "labelling off"
 
 # A client that sends its body slowly cannot hold a stop forever: after
-# --drain-timeout the server closes it unanswered, records nothing of it,
-# and exits 0 while the client is still sending.
+# --drain-timeout the server closes it unanswered and exits 0 while the
+# client is still sending.
 DDB=$T/drain.db
 DKEY=$("$E" --policy-dir "$SRC/policies" keys create --db "$DDB" --role platform 2>/dev/null |
        sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
@@ -527,8 +527,6 @@ if start drain "$DDB" "" --drain-timeout 1; then
     if kill -0 "$CPID" 2>/dev/null; then ok; else bad "drain: the server waited for the client"; fi
     kill "$CPID" 2>/dev/null
     has "drain: stderr" drain.err "still incoming after 1 s"
-    eq "drain: nothing recorded" \
-        "$(sqlite3 "$DDB" "SELECT count(*) FROM events WHERE type = 'registration.checked'")" 0
 fi
 
 summary
