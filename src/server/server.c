@@ -384,8 +384,9 @@ int srv_run(struct ej_policy *p, const struct srv_opts *o)
      * forever (each byte restarts MHD's idle timeout). After drain_s,
      * requests that have not reached a commit are refused one (503) and
      * the rest is waited for: those handed to the committer finish, and
-     * the connections still uploading are closed by MHD_stop_daemon.
-     * Nothing they sent was recorded. */
+     * MHD_stop_daemon closes the connections still uploading (nothing
+     * they sent was recorded) and any reply still being read slowly (its
+     * event, if it had one, is committed). */
     long drain_ticks = (long)(o->drain_s ? o->drain_s : 30) * 100;
     for (long i = 1; atomic_load(&s->active) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
