@@ -561,7 +561,8 @@ static int setup(struct cli_ctx *ctx, const struct copts *o, const char *cmd,
         if (rc == EJ_OK)
             rc = reupload_load(r->reup, r->st);
         if (rc != EJ_OK) {
-            cli_err("%s: cannot open %s: %s", cmd, o->db, ej_strerror(rc));
+            cli_err("%s: cannot read the fingerprint bank in %s: %s", cmd,
+                    o->db, ej_strerror(rc));
             return EXIT_ENV;
         }
     }
